@@ -1,0 +1,23 @@
+.PHONY: setup start test quick lint bench model
+
+setup:
+	RECORDROOM_SETUP_EXTRAS=dev bash bin/setup
+
+start:
+	bash bin/start
+
+test:
+	bash bin/test
+
+quick: setup
+	.venv/bin/pytest -m "not slow"
+
+lint: setup
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy .
+
+bench: setup
+	.venv/bin/python -m bench.ocr
+	.venv/bin/python -m bench.classify
+
+model: setup
+	.venv/bin/python -m classify.train

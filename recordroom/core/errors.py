@@ -1,0 +1,69 @@
+"""One exception hierarchy. Messages say what happened to which file and what to do, and never
+carry patient information: they name file names, document ids and hashes only.
+
+Each class carries the command-line exit code it maps to (listed in the README).
+"""
+
+from __future__ import annotations
+
+
+class RecordroomError(Exception):
+    """Base of every error recordroom raises on purpose."""
+
+    exit_code = 1
+
+
+class ConfigurationError(RecordroomError):
+    """A setting is missing or wrong."""
+
+    exit_code = 2
+
+
+class QuarantineError(RecordroomError):
+    """The file cannot be processed; it goes to quarantine with this message as its reason."""
+
+    exit_code = 3
+
+
+class EmptyFileError(QuarantineError):
+    pass
+
+
+class UnsupportedFileError(QuarantineError):
+    pass
+
+
+class CorruptFileError(QuarantineError):
+    pass
+
+
+class EncryptedFileError(QuarantineError):
+    pass
+
+
+class FileTooLargeError(QuarantineError):
+    pass
+
+
+class OcrEngineError(RecordroomError):
+    """The OCR engine itself failed (missing, crashed, timed out): not the file's fault."""
+
+    exit_code = 4
+
+
+class StorageError(RecordroomError):
+    """The object store could not keep or return an object."""
+
+    exit_code = 5
+
+
+class NotFoundError(RecordroomError):
+    """A document, patient or other record asked for does not exist."""
+
+    exit_code = 6
+
+
+class ClassifierError(RecordroomError):
+    """The classification model is missing or unusable."""
+
+    exit_code = 7

@@ -1,0 +1,178 @@
+"""The records that travel through the pipeline: frozen dataclasses, one per stage's output.
+
+A stage returns a new record (``dataclasses.replace``) instead of changing the one it was given, so
+a retried step never sees half of an earlier attempt.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+PageMethod = Literal["text_layer", "ocr", "empty"]
+IngestStatus = Literal["stored", "duplicate", "near_duplicate", "quarantined"]
+
+DOC_TYPES: tuple[str, ...] = (
+    "referral",
+    "lab_report",
+    "imaging_report",
+    "consult_note",
+    "progress_note",
+    "discharge_summary",
+    "operative_report",
+    "ed_note",
+    "correspondence",
+    "authorization",
+    "records_request",
+    "prior_authorization",
+    "rx_refill_request",
+    "insurance_card",
+    "intake_form",
+    "eob",
+    "fax_cover_sheet",
+    "other",
+)
+
+LOINC_CODES: dict[str, str] = {
+    "referral": "57133-1",
+    "lab_report": "11502-2",
+    "imaging_report": "18748-4",
+    "consult_note": "11488-4",
+    "progress_note": "11506-3",
+    "discharge_summary": "18842-5",
+    "operative_report": "11504-8",
+    "ed_note": "34111-5",
+    "authorization": "64292-6",
+    "insurance_card": "64290-0",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page's text and how it was obtained. ``number`` counts from 1."""
+
+    number: int
+    text: str
+    method: PageMethod
+    confidence: float | None = None  # mean word confidence 0-100; None for a text layer
+    rotation: int = 0  # degrees clockwise applied to make the page upright
+    seconds: float = 0.0
+    width_px: int | None = None
+    height_px: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """What the OCR stage returns for one file."""
+
+    pages: tuple[Page, ...]
+    searchable_pdf: bytes | None = None  # page images + invisible text; None when not made
+    page_images: tuple[bytes, ...] = ()  # upright page images (PNG), one per page, when made
+    low_confidence_pages: tuple[int, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(page.text for page in self.pages)
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """A row of the practice's patient registry."""
+
+    mrn: str
+    last_name: str
+    first_name: str
+    birth_date: dt.date
+    middle_name: str = ""
+    sex: str = ""
+    phone: str = ""
+    address_line: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PatientMatch:
+    """The patient a document belongs to, or the best guess and why it was not accepted."""
+
+    mrn: str | None  # None unless identified with confidence
+    confidence: float  # 0..1
+    candidates: tuple[tuple[str, float], ...] = ()  # (mrn, score), best first
+    evidence: tuple[str, ...] = ()  # which identifiers agreed ("name", "dob", "mrn", "phone")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A run of pages of one incoming file that forms one document."""
+
+    first_page: int  # 1-based, inclusive
+    last_page: int  # 1-based, inclusive
+    doc_type: str
+    doc_type_confidence: float
+    patient: PatientMatch
+    needs_review: bool
+    review_reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    """The classify stage's answer for one file: its documents, and what its cover sheet said."""
+
+    segments: tuple[Segment, ...]
+    cover_pages: tuple[int, ...] = ()  # fax cover sheet pages, dropped from the documents
+    sender_name: str | None = None
+    sender_fax: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One document as it travels from intake to the index."""
+
+    id: str
+    source_name: str  # file name as it arrived (not a path)
+    sha256: str
+    media_type: str
+    size: int
+    received_at: dt.datetime
+    pages: tuple[Page, ...] = ()
+    doc_type: str = "other"
+    doc_type_confidence: float = 0.0
+    patient_mrn: str | None = None
+    patient_confidence: float = 0.0
+    needs_review: bool = True
+    review_reasons: tuple[str, ...] = ()
+    sender_name: str | None = None
+    sender_fax: str | None = None
+    original_key: str | None = None
+    searchable_pdf_key: str | None = None
+    source_pages: tuple[int, ...] = ()  # pages of the original file this document holds
+    metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return "\n\f".join(page.text for page in self.pages)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOutcome:
+    """One line of ``ingest --json``: what happened to one file."""
+
+    file: str
+    status: IngestStatus
+    document_id: str | None = None
+    pages: int = 0
+    duplicate_of: str | None = None
+    reason: str | None = None
+    document_ids: tuple[str, ...] = ()  # every document the file was split into
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "document_id": self.document_id,
+            "pages": self.pages,
+            "status": self.status,
+            "duplicate_of": self.duplicate_of,
+            "reason": self.reason,
+        }
