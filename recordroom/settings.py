@@ -104,7 +104,8 @@ def _convert(name: str, raw: Any, kind: Any) -> Any:
 def load_settings(
     environ: Mapping[str, str] | None = None, cwd: Path | None = None, **overrides: Any
 ) -> Settings:
-    """Defaults, then ``recordroom.toml`` in ``cwd``, then ``RECORDROOM_*`` variables, then overrides."""
+    """Defaults, then ``recordroom.toml`` in ``cwd``, then ``RECORDROOM_*`` variables, then
+    ``overrides``; relative folders are taken from ``cwd``."""
     environ = os.environ if environ is None else environ
     cwd = Path.cwd() if cwd is None else cwd
     values: dict[str, Any] = {}

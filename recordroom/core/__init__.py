@@ -20,10 +20,12 @@ from recordroom.core.models import (
     Classification,
     Document,
     IngestOutcome,
+    IngestStatus,
     OcrResult,
     Page,
     Patient,
     PatientMatch,
+    SearchHit,
     Segment,
 )
 from recordroom.core.protocols import (
@@ -48,6 +50,7 @@ __all__ = [
     "EncryptedFileError",
     "FileTooLargeError",
     "IngestOutcome",
+    "IngestStatus",
     "NotFoundError",
     "ObjectStore",
     "OcrEngine",
@@ -59,6 +62,7 @@ __all__ = [
     "PatientRegistry",
     "QuarantineError",
     "RecordroomError",
+    "SearchHit",
     "Segment",
     "StorageError",
     "UnsupportedFileError",

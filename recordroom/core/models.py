@@ -176,3 +176,27 @@ class IngestOutcome:
             "duplicate_of": self.duplicate_of,
             "reason": self.reason,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One document found by a search, with the best-matching page."""
+
+    document_id: str
+    source_name: str
+    doc_type: str
+    patient_mrn: str | None
+    received_at: dt.datetime
+    page: int
+    snippet: str
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "document_id": self.document_id,
+            "file": self.source_name,
+            "doc_type": self.doc_type,
+            "patient_mrn": self.patient_mrn,
+            "received_at": self.received_at.isoformat(),
+            "page": self.page,
+            "snippet": self.snippet,
+        }

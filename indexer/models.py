@@ -1,0 +1,116 @@
+"""The SQL schema: documents, their pages, the intake job queue and the patient registry.
+
+Every change here comes with an Alembic migration in ``indexer/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    __tablename__ = "documents"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source_name: Mapped[str] = mapped_column(String(512))
+    media_type: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    page_count: Mapped[int] = mapped_column(Integer)
+    source_pages: Mapped[str] = mapped_column(String(2000), default="")  # "1,2,3"
+    doc_type: Mapped[str] = mapped_column(String(32), index=True)
+    doc_type_confidence: Mapped[float] = mapped_column(Float)
+    patient_mrn: Mapped[str | None] = mapped_column(String(64), index=True)
+    patient_confidence: Mapped[float] = mapped_column(Float)
+    needs_review: Mapped[bool] = mapped_column(Boolean, index=True)
+    review_reasons: Mapped[str] = mapped_column(Text, default="")  # one reason a line
+    sender_name: Mapped[str | None] = mapped_column(String(256))
+    sender_fax: Mapped[str | None] = mapped_column(String(64))
+    original_key: Mapped[str] = mapped_column(String(256))
+    searchable_pdf_key: Mapped[str | None] = mapped_column(String(256))
+    fingerprint: Mapped[int | None] = mapped_column(
+        BigInteger
+    )  # simhash of the text, signed 64-bit
+    duplicate_of: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    pages: Mapped[list[PageRow]] = relationship(
+        back_populates="document", order_by="PageRow.number", cascade="all, delete-orphan"
+    )
+
+
+class PageRow(Base):
+    __tablename__ = "pages"
+    __table_args__ = (Index("ix_pages_document_number", "document_id", "number", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float | None] = mapped_column(Float)
+    rotation: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+
+    document: Mapped[DocumentRow] = relationship(back_populates="pages")
+
+
+class JobRow(Base):
+    """One incoming file: claimed, then done, duplicate or quarantined. The intake queue."""
+
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    claim_name: Mapped[str] = mapped_column(String(600), unique=True)
+    source_name: Mapped[str] = mapped_column(String(512))
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reason: Mapped[str | None] = mapped_column(Text)
+    document_ids: Mapped[str] = mapped_column(String(2000), default="")  # "id1,id2"
+    duplicate_of: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PatientRow(Base):
+    __tablename__ = "patients"
+
+    mrn: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_name: Mapped[str] = mapped_column(String(128))
+    first_name: Mapped[str] = mapped_column(String(128))
+    middle_name: Mapped[str] = mapped_column(String(128), default="")
+    birth_date: Mapped[dt.date] = mapped_column(Date, index=True)
+    sex: Mapped[str] = mapped_column(String(16), default="")
+    phone: Mapped[str] = mapped_column(String(32), default="")
+    address_line: Mapped[str] = mapped_column(String(256), default="")
+    city: Mapped[str] = mapped_column(String(128), default="")
+    state: Mapped[str] = mapped_column(String(32), default="")
+    postal_code: Mapped[str] = mapped_column(String(16), default="")
+    mrn_key: Mapped[str] = mapped_column(String(64), index=True)
+    last_name_key: Mapped[str] = mapped_column(String(128), index=True)
+    phone_key: Mapped[str] = mapped_column(String(32), index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -1,0 +1,160 @@
+"""Files in the inbox: which are ready, claiming one, hashing, and quarantining what can't be read.
+
+Nothing here deletes an original before its copy is safely somewhere else.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+IGNORED_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".swp", ".download")
+CLAIM_SEPARATOR = "__"
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def is_candidate(relative: Path) -> bool:
+    """Whether a file under the inbox is one to take (not hidden, not a half-written download)."""
+    if any(part.startswith(".") or part.startswith("~$") for part in relative.parts):
+        return False
+    return not relative.name.lower().endswith(IGNORED_SUFFIXES)
+
+
+def inbox_files(inbox: Path) -> Iterator[Path]:
+    """Every candidate file below the inbox, subfolders included."""
+    for folder, dirs, names in os.walk(inbox):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if is_candidate(path.relative_to(inbox)) and path.is_file():
+                yield path
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime_ns: int
+    stable_since: float
+
+
+class SettleTracker:
+    """Remembers each file's size and modification time: a file is ready once neither has changed
+    for ``settle_seconds`` (a scanner or a copy over SMB writes a file in several goes)."""
+
+    def __init__(self, settle_seconds: float) -> None:
+        self.settle_seconds = settle_seconds
+        self._seen: dict[Path, _Seen] = {}
+
+    def ready(self, paths: Iterator[Path] | list[Path], now: float | None = None) -> list[Path]:
+        now = time.monotonic() if now is None else now
+        ready: list[Path] = []
+        present: set[Path] = set()
+        for path in paths:
+            try:
+                stat = path.stat()
+            except FileNotFoundError:
+                continue
+            present.add(path)
+            seen = self._seen.get(path)
+            if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+                self._seen[path] = _Seen(stat.st_size, stat.st_mtime_ns, now)
+                # Untouched for longer than the settle time (there before we started): ready.
+                if time.time() - stat.st_mtime < self.settle_seconds:
+                    continue
+            elif now - seen.stable_since < self.settle_seconds:
+                continue
+            ready.append(path)
+        for gone in set(self._seen) - present:
+            del self._seen[gone]
+        return sorted(ready)
+
+    def forget(self, path: Path) -> None:
+        self._seen.pop(path, None)
+
+    @property
+    def waiting(self) -> int:
+        return len(self._seen)
+
+
+def claim_name_for(source_name: str) -> str:
+    safe = source_name.replace("/", "_").replace(os.sep, "_")
+    encoded = safe.encode("utf-8")[:180].decode("utf-8", "ignore")
+    return f"{uuid.uuid4().hex[:16]}{CLAIM_SEPARATOR}{encoded}"
+
+
+def source_name_of(claim: Path) -> str:
+    name = claim.name
+    return name.split(CLAIM_SEPARATOR, 1)[1] if CLAIM_SEPARATOR in name else name
+
+
+def claim(path: Path, processing_dir: Path, source_name: str) -> Path | None:
+    """Move a file into the processing folder by an atomic rename; None if another worker won."""
+    processing_dir.mkdir(parents=True, exist_ok=True)
+    target = processing_dir / claim_name_for(source_name)
+    try:
+        os.rename(path, target)
+    except FileNotFoundError:
+        return None
+    fsync_dir(processing_dir)
+    return target
+
+
+def copy_in(path: Path, processing_dir: Path) -> Path:
+    """Copy a file from outside the inbox into the processing folder (the source is left alone)."""
+    processing_dir.mkdir(parents=True, exist_ok=True)
+    target = processing_dir / claim_name_for(path.name)
+    temp = target.with_name("." + target.name + ".copying")
+    shutil.copyfile(path, temp)
+    with temp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.rename(temp, target)
+    fsync_dir(processing_dir)
+    return target
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) -> Path:
+    """Copy the file into quarantine beside ``NAME.reason.txt`` (both fsync'd), then remove it."""
+    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    base = Path(source_name).name or "unnamed"
+    target = quarantine_dir / base
+    counter = 1
+    while target.exists() or target.with_name(target.name + ".reason.txt").exists():
+        target = quarantine_dir / f"{Path(base).stem}-{counter}{Path(base).suffix}"
+        counter += 1
+    temp = quarantine_dir / f".{target.name}.copying"
+    shutil.copyfile(path, temp)
+    with temp.open("rb") as handle:
+        os.fsync(handle.fileno())
+    reason_file = target.with_name(target.name + ".reason.txt")
+    reason_file.write_text(reason.rstrip() + "\n", encoding="utf-8")
+    with reason_file.open("rb") as handle:
+        os.fsync(handle.fileno())
+    os.rename(temp, target)
+    fsync_dir(quarantine_dir)
+    return target
+
+
+def remove(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    fsync_dir(path.parent)

@@ -1,0 +1,125 @@
+"""Watching the inbox: inotify events where the kernel sees the writes, polling where it doesn't
+(SMB and NFS shares written by other machines emit no inotify events), and a full scan every
+``poll_seconds`` either way, so a missed event only delays a file, never loses it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver
+from watchdog.observers.polling import PollingObserver
+
+from intake.files import SettleTracker, inbox_files
+from recordroom.core import IngestOutcome
+from recordroom.settings import Settings
+
+log = logging.getLogger("recordroom.watch")
+
+NETWORK_FILESYSTEMS = frozenset(
+    {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "davfs", "vboxsf"}
+)
+
+
+def filesystem_type(path: Path, mounts: str | None = None) -> str:
+    """The type of the filesystem ``path`` lives on, from /proc/mounts (longest mount prefix)."""
+    if mounts is None:
+        try:
+            mounts = Path("/proc/mounts").read_text(encoding="utf-8")
+        except OSError:
+            return ""
+    target = os.path.realpath(path)
+    best, best_type = "", ""
+    for line in mounts.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount_point = fields[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, best_type = mount_point, fields[2]
+    return best_type
+
+
+def needs_polling(path: Path, mounts: str | None = None) -> bool:
+    kind = filesystem_type(path, mounts)
+    return kind in NETWORK_FILESYSTEMS or kind.startswith("fuse.")
+
+
+class _Wake(FileSystemEventHandler):
+    def __init__(self, wake: threading.Event) -> None:
+        self.wake = wake
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        self.wake.set()
+
+
+class InboxWatcher:
+    """Hands each settled inbox file to ``take`` until ``stop`` is set."""
+
+    def __init__(self, settings: Settings, take: Callable[[Path], IngestOutcome | None]) -> None:
+        self.settings = settings
+        self.take = take
+        self.tracker = SettleTracker(settings.settle_seconds)
+        self.wake = threading.Event()
+
+    def mode(self) -> str:
+        if self.settings.watch_mode != "auto":
+            return self.settings.watch_mode
+        return "poll" if needs_polling(self.settings.inbox) else "inotify"
+
+    def _start_observer(self) -> BaseObserver:
+        mode = self.mode()
+        observer: BaseObserver
+        if mode == "poll":
+            observer = PollingObserver(timeout=self.settings.poll_seconds)
+        else:
+            observer = Observer()
+        observer.schedule(_Wake(self.wake), str(self.settings.inbox), recursive=True)
+        try:
+            observer.start()
+        except OSError as exc:  # inotify watch limit reached, or no inotify at all
+            log.warning("inotify unavailable (%s); polling the inbox instead", exc.strerror)
+            observer = PollingObserver(timeout=self.settings.poll_seconds)
+            observer.schedule(_Wake(self.wake), str(self.settings.inbox), recursive=True)
+            observer.start()
+            mode = "poll"
+        log.info("watching %s (%s)", self.settings.inbox, mode)
+        return observer
+
+    def run(self, stop: threading.Event) -> None:
+        self.settings.inbox.mkdir(parents=True, exist_ok=True)
+        observer = self._start_observer()
+        try:
+            while not stop.is_set():
+                self.wake.clear()
+                self.process_ready()
+                # Re-check sooner while files are settling; otherwise wait for an event or a scan.
+                timeout = 0.5 if self.tracker.waiting else self.settings.poll_seconds
+                self.wake.wait(timeout)
+        finally:
+            observer.stop()
+            observer.join(timeout=10)
+
+    def process_ready(self, stop: threading.Event | None = None) -> int:
+        """Take every file that has settled; returns how many files are still settling."""
+        for path in self.tracker.ready(list(inbox_files(self.settings.inbox))):
+            if stop is not None and stop.is_set():
+                break
+            self.tracker.forget(path)
+            self.take(path)
+        return self.tracker.waiting
+
+    def run_once(self) -> None:
+        """Take everything in the inbox now, waiting for files still being written, then return."""
+        stop = threading.Event()
+        while True:
+            self.process_ready()
+            if not any(inbox_files(self.settings.inbox)):
+                return
+            stop.wait(min(0.5, self.settings.settle_seconds))

@@ -1,0 +1,12 @@
+"""Content-addressed object keys: the same bytes always land under the same key."""
+
+from __future__ import annotations
+
+
+def original_key(sha256: str) -> str:
+    return f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def derivative_key(sha256: str, kind: str) -> str:
+    """A file derived from the original with this hash, e.g. ``kind="searchable.pdf"``."""
+    return f"derived/{sha256[:2]}/{sha256[2:4]}/{sha256}.{kind}"

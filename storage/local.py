@@ -1,0 +1,85 @@
+"""The local object store: one file per object under a folder, written atomically."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from recordroom.core import NotFoundError, StorageError
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class LocalObjectStore:
+    """Objects as files under ``root``; a key's slashes become folders.
+
+    A write goes to a temporary file in the same folder, is fsync'd, then renamed over the key, and
+    the folder is fsync'd: after ``put`` returns, the object survives a power cut, and a crash
+    midway leaves either the old object or none, never half of one.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, key: str) -> Path:
+        parts = key.split("/")
+        if not key or any(part in ("", ".", "..") for part in parts):
+            raise StorageError(f"object key {key!r} is not valid")
+        return self.root.joinpath(*parts)
+
+    def put(self, key: str, data: bytes) -> None:
+        self._write(key, lambda handle: handle.write(data))
+
+    def put_file(self, key: str, path: Path) -> None:
+        def copy(handle: BinaryIO) -> None:
+            with path.open("rb") as source:
+                shutil.copyfileobj(source, handle)
+
+        self._write(key, copy)
+
+    def _write(self, key: str, write: Callable[[BinaryIO], object]) -> None:
+        target = self._path(key)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+            try:
+                with os.fdopen(fd, "wb") as handle:
+                    write(handle)
+                    handle.flush()
+                    os.fsync(handle.fileno())
+                os.replace(temp_name, target)
+            except BaseException:
+                Path(temp_name).unlink(missing_ok=True)
+                raise
+            _fsync_dir(target.parent)
+        except OSError as exc:
+            raise StorageError(
+                f"could not write object {key} under {self.root}: {exc.strerror}"
+            ) from exc
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError as exc:
+            raise NotFoundError(f"object {key} is not in the store at {self.root}") from exc
+        except OSError as exc:
+            raise StorageError(f"could not read object {key}: {exc.strerror}") from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete(self, key: str) -> None:
+        try:
+            self._path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StorageError(f"could not delete object {key}: {exc.strerror}") from exc

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import text
+
+from indexer import documents as doc_index
+from indexer import jobs
+from indexer.database import Database
+from indexer.patients import SqlPatientRegistry, upsert_patients
+from indexer.search import fts_query, search
+from recordroom.core import Document, NotFoundError, Page, Patient
+
+
+def make_document(doc_id: str, texts: list[str], **fields: object) -> Document:
+    values: dict[str, object] = {
+        "id": doc_id,
+        "source_name": f"{doc_id}.pdf",
+        "sha256": doc_id.ljust(64, "0"),
+        "media_type": "application/pdf",
+        "size": 10,
+        "received_at": dt.datetime.now(dt.UTC),
+        "pages": tuple(Page(number=i, text=t, method="ocr") for i, t in enumerate(texts, 1)),
+        "original_key": f"originals/{doc_id}",
+        "source_pages": tuple(range(1, len(texts) + 1)),
+    }
+    values.update(fields)
+    return Document(**values)  # type: ignore[arg-type]
+
+
+def save(database: Database, *docs: Document) -> None:
+    with database.session() as session:
+        for doc in docs:
+            doc_index.add_document(session, doc)
+        session.commit()
+
+
+def test_migration_is_idempotent_and_uses_wal(database: Database) -> None:
+    database.migrate()
+    with database.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_saved_document_reads_back_whole(database: Database) -> None:
+    doc = make_document(
+        "doc1",
+        ["first page", "second page"],
+        doc_type="lab_report",
+        patient_mrn="M1",
+        review_reasons=("patient not identified", "OCR confidence is low on page(s) 2"),
+    )
+    save(database, doc)
+    with database.session() as session:
+        back = doc_index.get_document(session, "doc1")
+        assert doc_index.document_for_sha256(session, doc.sha256) == "doc1"
+        with pytest.raises(NotFoundError):
+            doc_index.get_document(session, "nope")
+    assert back.pages == doc.pages
+    assert back.review_reasons == doc.review_reasons
+    assert (back.doc_type, back.patient_mrn, back.source_pages) == ("lab_report", "M1", (1, 2))
+
+
+def test_full_text_search_finds_words_and_filters(database: Database) -> None:
+    save(
+        database,
+        make_document("a", ["Chest radiograph shows no pneumothorax"], doc_type="imaging_report"),
+        make_document(
+            "b",
+            ["Hemoglobin A1c 6.1 percent", "Pneumothorax resolved"],
+            doc_type="lab_report",
+            patient_mrn="M9",
+            sender_name="Valley Lab",
+        ),
+        make_document("c", ["Señora Peña, fecha de nacimiento"], doc_type="other"),
+    )
+    with database.session() as session:
+        assert {h.document_id for h in search(session, "pneumothorax")} == {"a", "b"}
+        hit = search(session, "pneumothorax", doc_type="lab_report")[0]
+        assert (hit.document_id, hit.page) == ("b", 2)
+        assert "[Pneumothorax]" in hit.snippet
+        assert [h.document_id for h in search(session, "hemoglobin", patient_mrn="M9")] == ["b"]
+        assert search(session, "hemoglobin", patient_mrn="M1") == []
+        assert [h.document_id for h in search(session, "a1c", sender="valley")] == ["b"]
+        assert [h.document_id for h in search(session, "pena")] == ["c"]  # accents folded
+        assert [h.document_id for h in search(session, "radio*")] == ["a"]
+        assert search(session, 'chest" OR "x') == []  # quotes can't inject FTS syntax
+
+
+def test_fts_query_quotes_every_word() -> None:
+    assert fts_query('chest "x-ray" NOT*') == '"chest" "x" "ray" "NOT"*'
+
+
+def test_job_is_claimed_once_and_finished(database: Database) -> None:
+    with database.session() as session:
+        job = jobs.open_job(session, "abc__scan.pdf", "scan.pdf")
+        again = jobs.open_job(session, "abc__scan.pdf", "scan.pdf")
+        assert again.id == job.id and again.attempts == 2
+        jobs.finish_job(job, "duplicate", sha256="f" * 64, duplicate_of="doc9")
+        session.commit()
+        assert jobs.job_for_claim(session, "abc__scan.pdf").status == "duplicate"  # type: ignore[union-attr]
+
+
+def test_registry_upsert_and_candidates(database: Database) -> None:
+    ann = Patient("000123", "O'Brien-Smith", "Ann", dt.date(1980, 3, 4), phone="(555) 010-2000")
+    bob = Patient("000124", "Lee", "Robert", dt.date(1975, 12, 1))
+    with database.session() as session:
+        counts = upsert_patients(session, [ann, bob])
+        session.commit()
+        assert (counts.added, counts.updated) == (2, 0)
+        moved = Patient("000124", "Lee", "Robert", dt.date(1975, 12, 1), city="Boise")
+        counts = upsert_patients(session, [moved, ann])
+        session.commit()
+        assert (counts.added, counts.updated, counts.unchanged) == (0, 1, 1)
+        registry = SqlPatientRegistry(session)
+        by_name = registry.candidates(last_names=["O’BRIEN-SMITH"])
+        assert [p.mrn for p in by_name] == ["000123"]
+        assert [p.mrn for p in registry.candidates(mrns=["MRN 123"])] == []
+        assert [p.mrn for p in registry.candidates(mrns=["0123"])] == ["000123"]
+        assert [p.mrn for p in registry.candidates(phones=["555.010.2000"])] == ["000123"]
+        swapped = registry.candidates(birth_dates=[dt.date(1980, 4, 3)])
+        assert [p.mrn for p in swapped] == ["000123"]
+        assert registry.candidates() == []
+        assert registry.candidates(birth_dates=[dt.date(1975, 12, 1)])[0].city == "Boise"
