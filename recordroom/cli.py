@@ -198,6 +198,106 @@ def cmd_documents_show(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.patients import SqlPatientRegistry
+    from ocr import TesseractEngine
+    from recordroom.app import load_classifier, open_database
+    from recordroom.core import ClassifierError
+
+    classifier = load_classifier(settings)
+    if classifier is None:
+        raise ClassifierError("no classification model is installed; run `make model`")
+    engine = TesseractEngine(settings)
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            registry = SqlPatientRegistry(session)
+            for name in args.files:
+                pages = engine.extract(Path(name), make_searchable_pdf=False).pages
+                result = classifier.classify([p.text for p in pages], registry)
+                segment = result.segments[0]
+                line = {
+                    "file": name,
+                    "doc_type": segment.doc_type,
+                    "doc_type_confidence": round(segment.doc_type_confidence, 4),
+                    "patient_mrn": segment.patient.mrn,
+                    "patient_confidence": round(segment.patient.confidence, 4),
+                    "needs_review": segment.needs_review or len(result.segments) > 1,
+                    "pages": len(pages),
+                }
+                if args.json:
+                    _print_json(line)
+                else:
+                    print(
+                        f"{name}: {line['doc_type']} ({line['doc_type_confidence']}), "
+                        f"patient {line['patient_mrn'] or '-'}"
+                        f"{', needs review' if line['needs_review'] else ''}"
+                    )
+    finally:
+        database.dispose()
+    return 0
+
+
+def cmd_patients_import(args: argparse.Namespace, settings: Settings) -> int:
+    from classify.registry import read_registry
+    from indexer.patients import upsert_patients
+    from recordroom.app import open_database
+
+    imported = read_registry(Path(args.file))
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            counts = upsert_patients(session, imported.patients)
+            session.commit()
+    finally:
+        database.dispose()
+    for error in imported.errors:
+        print(f"skipped line {error.line}: {error.message}", file=sys.stderr)
+    print(
+        f"{counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, "
+        f"{len(imported.errors)} skipped"
+    )
+    return 0
+
+
+def cmd_review_list(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.review import review_queue
+    from recordroom.app import open_database
+
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            items = review_queue(session)
+    finally:
+        database.dispose()
+    for item in items:
+        if args.json:
+            _print_json(item.as_json())
+        else:
+            print(
+                f"{item.document_id}  {item.doc_type:<18} {item.patient_mrn or '-':<10} "
+                f"{item.source_name}  ({'; '.join(item.reasons)})"
+            )
+    if not args.json and not items:
+        print("nothing waits for review")
+    return 0
+
+
+def cmd_review_assign(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.review import assign
+    from recordroom.app import open_database
+
+    database = open_database(settings)
+    try:
+        with database.session() as session:
+            assign(session, args.document, patient_mrn=args.patient, doc_type=args.type)
+            session.commit()
+    finally:
+        database.dispose()
+    print(f"document {args.document} filed as {args.type} for patient {args.patient}")
+    return 0
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 
@@ -236,6 +336,28 @@ def build_parser() -> argparse.ArgumentParser:
     show.set_defaults(handler=cmd_documents_show)
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true")
+    classify = add("classify", cmd_classify, "OCR and classify files; nothing is stored")
+    classify.add_argument("files", nargs="+", metavar="FILE")
+    classify.add_argument("--json", action="store_true", help="one JSON object a line")
+    patients = commands.add_parser("patients", help="the patient registry")
+    patient_commands = patients.add_subparsers(dest="patients_command", required=True)
+    patients_import = patient_commands.add_parser(
+        "import", help="import patients from CSV or a FHIR R4 Bundle (updates by MRN)"
+    )
+    patients_import.set_defaults(handler=cmd_patients_import)
+    patients_import.add_argument("file", metavar="FILE")
+    review = commands.add_parser("review", help="the review queue")
+    review_commands = review.add_subparsers(dest="review_command", required=True)
+    review_list = review_commands.add_parser("list", help="documents waiting for review")
+    review_list.set_defaults(handler=cmd_review_list)
+    review_list.add_argument("--json", action="store_true")
+    review_assign = review_commands.add_parser(
+        "assign", help="file a document to a patient with a type"
+    )
+    review_assign.set_defaults(handler=cmd_review_assign)
+    review_assign.add_argument("document", metavar="DOC")
+    review_assign.add_argument("--patient", metavar="MRN", required=True)
+    review_assign.add_argument("--type", metavar="TYPE", required=True)
     return parser
 
 

@@ -1,0 +1,198 @@
+"""The whole pipeline in-process with the real OCR engine, SQLite and the local store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from indexer import jobs
+from indexer.database import Database
+from indexer.documents import get_document
+from indexer.search import search
+from intake import files
+from intake.pipeline import Pipeline
+from ocr import TesseractEngine
+from recordroom.settings import Settings
+from storage.keys import original_key
+from storage.local import LocalObjectStore
+from tests import samples
+
+LETTER = ("CONSULTATION LETTER", "Thank you for referring this patient for cardiology review.")
+LAB = ("LABORATORY RESULTS", "Hemoglobin 13.9 g/dL", "Potassium 4.2 mmol/L")
+FAX = ("RADIOLOGY REPORT", "Findings: mild cardiomegaly without edema.")
+
+
+@pytest.fixture
+def pipeline(settings: Settings, database: Database) -> Iterator[Pipeline]:
+    yield Pipeline(
+        settings, database, LocalObjectStore(settings.objects_dir), TesseractEngine(settings), None
+    )
+
+
+def four_kinds(folder: Path) -> dict[str, Path]:
+    folder.mkdir(exist_ok=True)
+    return {
+        "born-digital": samples.write_text_pdf(folder / "letter.pdf", [LETTER]),
+        "image-only": samples.write_image_pdf(
+            folder / "scan.pdf", [samples.render_page(LAB, point_size=14)]
+        ),
+        "fax": samples.write_fax_tiff(
+            folder / "fax.tif",
+            [samples.render_page(FAX, point_size=14), samples.render_page(LAB, point_size=14)],
+        ),
+        "png": samples.write_png(
+            folder / "photo.png", samples.render_page(("INSURANCE CARD", "Member ID XQZ44812"))
+        ),
+    }
+
+
+@pytest.mark.slow
+def test_each_kind_is_stored_and_found_by_a_word_in_it(
+    pipeline: Pipeline, database: Database, tmp_path: Path
+) -> None:
+    made = four_kinds(tmp_path / "drop")
+    outcomes = pipeline.ingest_paths(list(made.values()))
+    assert [o.status for o in outcomes] == ["stored"] * 4
+    assert [o.pages for o in outcomes] == [1, 1, 2, 1]
+    assert all(path.exists() for path in made.values())  # ingest leaves its sources alone
+    words = {
+        "letter.pdf": "cardiology",
+        "scan.pdf": "potassium",
+        "fax.tif": "cardiomegaly",
+        "photo.png": "XQZ44812",
+    }
+    with database.session() as session:
+        for outcome in outcomes:
+            name = Path(outcome.file).name
+            hits = search(session, words[name])
+            assert outcome.document_id in {h.document_id for h in hits}, name
+            document = get_document(session, outcome.document_id or "")
+            assert pipeline.store.get(original_key(document.sha256)) == made_bytes(made, name)
+            assert document.searchable_pdf_key is None or pipeline.store.exists(
+                document.searchable_pdf_key
+            )
+    assert not any(pipeline.settings.processing_dir.iterdir())
+
+
+def made_bytes(made: dict[str, Path], name: str) -> bytes:
+    return next(p for p in made.values() if p.name == name).read_bytes()
+
+
+def test_a_second_copy_is_recorded_as_duplicate_not_stored(
+    pipeline: Pipeline, database: Database, tmp_path: Path
+) -> None:
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
+    first = pipeline.ingest_paths([letter])[0]
+    again = pipeline.ingest_paths([letter])[0]
+    assert (again.status, again.duplicate_of, again.document_id) == (
+        "duplicate",
+        first.document_id,
+        None,
+    )
+    with database.session() as session:
+        assert len(search(session, "cardiology")) == 1
+
+
+def bad_inputs(folder: Path) -> dict[str, tuple[Path, str]]:
+    """Each bad file with a word its quarantine reason must contain."""
+    folder.mkdir(exist_ok=True)
+    empty = folder / "empty.pdf"
+    empty.write_bytes(b"")
+    return {
+        "empty": (empty, "empty"),
+        "truncated": (samples.write_truncated_pdf(folder / "truncated.pdf"), "damaged"),
+        "encrypted": (samples.write_encrypted_pdf(folder / "locked.pdf"), "password"),
+        "exe": (samples.write_exe(folder / "setup.exe"), "not a"),
+        "docx": (samples.write_docx(folder / "letter.docx"), "not a"),
+        "bomb": (samples.write_image_bomb(folder / "bomb.png"), "pixels"),
+    }
+
+
+def test_bad_inputs_are_quarantined_with_a_reason(
+    pipeline: Pipeline, settings: Settings, tmp_path: Path
+) -> None:
+    cases = bad_inputs(tmp_path / "bad")
+    outcomes = pipeline.ingest_paths([path for path, _ in cases.values()])
+    for (kind, (path, word)), outcome in zip(cases.items(), outcomes, strict=True):
+        assert outcome.status == "quarantined", kind
+        assert outcome.reason and word in outcome.reason.lower(), (kind, outcome.reason)
+        assert path.name in outcome.reason, kind
+        kept = settings.quarantine_dir / path.name
+        assert kept.read_bytes() == path.read_bytes(), kind
+        reason = Path(f"{kept}.reason.txt").read_text(encoding="utf-8")
+        assert reason.strip() == outcome.reason
+    assert not any(settings.processing_dir.iterdir())
+
+
+def test_the_pipeline_goes_on_after_a_bad_file(pipeline: Pipeline, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.tif"
+    empty.write_bytes(b"")
+    good = samples.write_text_pdf(tmp_path / "good.pdf", [LETTER])
+    statuses = [o.status for o in pipeline.ingest_paths([empty, good])]
+    assert statuses == ["quarantined", "stored"]
+
+
+def test_odd_file_names_from_the_inbox(pipeline: Pipeline, settings: Settings) -> None:
+    folder = settings.inbox / "Front desk" / "März"
+    folder.mkdir(parents=True)
+    names = ["-rf scan (1).pdf", "résumé ünïcode.pdf", "two  spaces.pdf"]
+    for i, name in enumerate(names):
+        samples.write_text_pdf(folder / name, [(*LETTER, f"copy {i}")])
+    outcomes = [pipeline.take_from_inbox(folder / name) for name in names]
+    assert [o.status for o in outcomes if o] == ["stored"] * 3
+    assert [o.file for o in outcomes if o] == [f"Front desk/März/{n}" for n in names]
+    assert not any((folder / n).exists() for n in names)
+
+
+def test_recovery_finishes_unfinished_claims_and_never_repeats_finished_ones(
+    pipeline: Pipeline, settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    # A crash after the commit but before the claimed file was removed ...
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
+    claimed = files.copy_in(letter, settings.processing_dir)
+    done = pipeline.process(claimed)
+    claimed.write_bytes(letter.read_bytes())  # ... leaves the file behind.
+    # A crash before anything was committed leaves a file with an open job.
+    lab = samples.write_text_pdf(tmp_path / "lab.pdf", [LAB])
+    pending = files.copy_in(lab, settings.processing_dir)
+    with database.session() as session:
+        jobs.open_job(session, pending.name, "lab.pdf")
+    recovered = {o.file: o for o in pipeline.recover()}
+    assert recovered[files.source_name_of(claimed)].status == "stored"
+    assert recovered[files.source_name_of(claimed)].document_id == done.document_id
+    assert recovered["lab.pdf"].status == "stored"
+    assert not any(settings.processing_dir.iterdir())
+    with database.session() as session:
+        assert len(search(session, "cardiology")) == 1
+        assert len(search(session, "potassium")) == 1
+
+
+def test_a_file_that_keeps_crashing_the_worker_is_quarantined(
+    pipeline: Pipeline, settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
+    claimed = files.copy_in(letter, settings.processing_dir)
+    with database.session() as session:
+        for _ in range(3):  # three runs that died while processing it
+            jobs.open_job(session, claimed.name, "letter.pdf")
+    outcome = pipeline.process(claimed)
+    assert outcome.status == "quarantined"
+    assert outcome.reason and "3 times" in outcome.reason
+
+
+def test_a_resent_fax_is_a_near_duplicate(pipeline: Pipeline, tmp_path: Path) -> None:
+    body = [
+        "DISCHARGE SUMMARY",
+        "The patient was admitted with community acquired pneumonia and treated",
+        "with intravenous ceftriaxone and azithromycin, then oral antibiotics.",
+        "Oxygen was weaned to room air on hospital day three. Follow up with the",
+        "primary care physician in one week and repeat chest radiograph in six weeks.",
+    ]
+    first = samples.write_text_pdf(tmp_path / "a.pdf", [["FAX 11/21/2026 10:31 P.1", *body]])
+    second = samples.write_text_pdf(tmp_path / "b.pdf", [["FAX 11/22/2026 16:02 P.1", *body]])
+    one, two = pipeline.ingest_paths([first, second])
+    assert one.status == "stored"
+    assert (two.status, two.duplicate_of) == ("near_duplicate", one.document_id)
+    assert two.document_id and two.document_id != one.document_id

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from intake.watcher import InboxWatcher
+from recordroom.core import IngestOutcome
+from recordroom.settings import Settings
+
+
+@pytest.mark.parametrize("mode", ["inotify", "poll"])
+def test_watcher_hands_over_settled_files_once(settings: Settings, mode: str) -> None:
+    settings = replace(settings, watch_mode=mode)  # type: ignore[arg-type]
+    settings.inbox.mkdir(parents=True)
+    taken: list[tuple[str, bytes]] = []
+
+    def take(path: Path) -> IngestOutcome | None:
+        taken.append((path.name, path.read_bytes()))
+        path.unlink()
+        return None
+
+    watcher = InboxWatcher(settings, take)
+    assert watcher.mode() == mode
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,))
+    thread.start()
+    try:
+        (settings.inbox / "sub").mkdir()
+        target = settings.inbox / "sub" / "scan.tif"
+        with target.open("wb") as handle:  # written slowly, like a scanner over SMB
+            for _ in range(4):
+                handle.write(b"page data ")
+                handle.flush()
+                time.sleep(0.15)
+        (settings.inbox / ".hidden.pdf").write_bytes(b"x")
+        deadline = time.monotonic() + 20
+        while not taken and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        watcher.wake.set()
+        thread.join(timeout=20)
+    assert taken == [("scan.tif", b"page data " * 4)]
+    assert (settings.inbox / ".hidden.pdf").exists()
+
+
+def test_auto_mode_uses_inotify_on_a_local_disk(settings: Settings) -> None:
+    assert InboxWatcher(settings, lambda path: None).mode() == "inotify"
