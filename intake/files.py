@@ -5,6 +5,7 @@ Nothing here deletes an original before its copy is safely somewhere else.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -15,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 IGNORED_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".swp", ".download")
-CLAIM_SEPARATOR = "__"
 
 
 def fsync_dir(path: Path) -> None:
@@ -89,39 +89,65 @@ class SettleTracker:
         return len(self._seen)
 
 
-def claim_name_for(source_name: str) -> str:
-    safe = source_name.replace("/", "_").replace(os.sep, "_")
-    encoded = safe.encode("utf-8")[:180].decode("utf-8", "ignore")
-    return f"{uuid.uuid4().hex[:16]}{CLAIM_SEPARATOR}{encoded}"
+def claim_slot(processing_dir: Path, source_name: str) -> Path:
+    """A fresh folder in processing for one claimed file, which keeps its own name inside it (so
+    messages about the file name it as the sender did)."""
+    slot = processing_dir / uuid.uuid4().hex[:16]
+    slot.mkdir(parents=True)
+    name = Path(source_name).name or "unnamed"
+    return slot / name.encode("utf-8")[:200].decode("utf-8", "ignore")
 
 
-def source_name_of(claim: Path) -> str:
-    name = claim.name
-    return name.split(CLAIM_SEPARATOR, 1)[1] if CLAIM_SEPARATOR in name else name
+def claim_name(claimed: Path) -> str:
+    """The claim's identity in the job table: its slot and file name."""
+    return f"{claimed.parent.name}/{claimed.name}"
+
+
+def claimed_files(processing_dir: Path) -> list[Path]:
+    """The files sitting in processing (left by a crash, or being worked on)."""
+    if not processing_dir.is_dir():
+        return []
+    return sorted(
+        path
+        for slot in processing_dir.iterdir()
+        if slot.is_dir()
+        for path in slot.iterdir()
+        if path.is_file() and not path.name.startswith(".")
+    )
+
+
+def sweep_slots(processing_dir: Path) -> None:
+    """Remove slots a crash left empty or holding only a half-copied file (its source remains)."""
+    if not processing_dir.is_dir():
+        return
+    for slot in processing_dir.iterdir():
+        if slot.is_dir() and not any(not p.name.startswith(".") for p in slot.iterdir()):
+            for partial in slot.iterdir():
+                partial.unlink()
+            slot.rmdir()
 
 
 def claim(path: Path, processing_dir: Path, source_name: str) -> Path | None:
     """Move a file into the processing folder by an atomic rename; None if another worker won."""
-    processing_dir.mkdir(parents=True, exist_ok=True)
-    target = processing_dir / claim_name_for(source_name)
+    target = claim_slot(processing_dir, source_name)
     try:
         os.rename(path, target)
     except FileNotFoundError:
+        target.parent.rmdir()
         return None
-    fsync_dir(processing_dir)
+    fsync_dir(target.parent)
     return target
 
 
 def copy_in(path: Path, processing_dir: Path) -> Path:
     """Copy a file from outside the inbox into the processing folder (the source is left alone)."""
-    processing_dir.mkdir(parents=True, exist_ok=True)
-    target = processing_dir / claim_name_for(path.name)
+    target = claim_slot(processing_dir, path.name)
     temp = target.with_name("." + target.name + ".copying")
     shutil.copyfile(path, temp)
     with temp.open("rb") as handle:
         os.fsync(handle.fileno())
     os.rename(temp, target)
-    fsync_dir(processing_dir)
+    fsync_dir(target.parent)
     return target
 
 
@@ -155,6 +181,11 @@ def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) 
     return target
 
 
-def remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
-    fsync_dir(path.parent)
+def remove_claimed(claimed: Path) -> None:
+    """Remove a claimed file and its slot in processing."""
+    claimed.unlink(missing_ok=True)
+    for leftover in claimed.parent.glob(".*.copying"):
+        leftover.unlink()
+    with contextlib.suppress(OSError):
+        claimed.parent.rmdir()
+    fsync_dir(claimed.parent.parent)

@@ -10,9 +10,12 @@ file whose job was already committed is only removed, so every file is processed
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -78,6 +81,8 @@ class Pipeline:
         self.store = store
         self.ocr = ocr
         self.classifier = classifier
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+        self._locks_guard = threading.Lock()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -93,18 +98,12 @@ class Pipeline:
         """Claim a settled inbox file and process it; None if another worker claimed it first."""
         source_name = str(path.relative_to(self.settings.inbox))
         claimed = files.claim(path, self.settings.processing_dir, source_name)
-        return None if claimed is None else self.process(claimed)
+        return None if claimed is None else self.process(claimed, source_name)
 
     def recover(self) -> list[IngestOutcome]:
         """Finish the files a crash left in the processing folder."""
-        folder = self.settings.processing_dir
-        if not folder.is_dir():
-            return []
-        leftovers = sorted(
-            p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-        )
-        for stale in folder.glob(".*.copying"):
-            stale.unlink(missing_ok=True)
+        files.sweep_slots(self.settings.processing_dir)
+        leftovers = files.claimed_files(self.settings.processing_dir)
         if leftovers:
             log.info(
                 "recovering %d file(s) left in processing by an interrupted run", len(leftovers)
@@ -113,13 +112,14 @@ class Pipeline:
 
     # -- one file -----------------------------------------------------------------------------
 
-    def process(self, claimed: Path) -> IngestOutcome:
-        source_name = files.source_name_of(claimed)
+    def process(self, claimed: Path, source_name: str | None = None) -> IngestOutcome:
+        """Run one claimed file through; ``source_name`` is where it came from in the inbox."""
         with self.database.session() as session:
-            job = jobs.open_job(session, claimed.name, source_name)
+            job = jobs.open_job(session, files.claim_name(claimed), source_name or claimed.name)
+            source_name = job.source_name
             if job.status != jobs.CLAIMED:
                 # Committed before a crash that came before the file was removed.
-                files.remove(claimed)
+                files.remove_claimed(claimed)
                 return _outcome_of(job)
             try:
                 if job.attempts > MAX_ATTEMPTS:
@@ -131,7 +131,7 @@ class Pipeline:
                 outcome = self._process_job(session, job, claimed, source_name)
             except QuarantineError as error:
                 outcome = self._quarantine(session, job, claimed, source_name, str(error))
-        files.remove(claimed)
+        files.remove_claimed(claimed)
         log.info(
             "job %s: %s, %d page(s), document %s",
             job.id,
@@ -146,6 +146,30 @@ class Pipeline:
     ) -> IngestOutcome:
         size = _check_size(claimed, source, self.settings)
         sha256 = files.sha256_of(claimed)
+        with self._hash_lock(sha256):
+            return self._process_new(session, job, claimed, source, sha256, size)
+
+    @contextlib.contextmanager
+    def _hash_lock(self, sha256: str) -> Iterator[None]:
+        """Two copies of one file taken at once by two threads: the second waits, then sees the
+        first as stored and records itself as a duplicate."""
+        with self._locks_guard:
+            lock, users = self._locks.get(sha256, (threading.Lock(), 0))
+            self._locks[sha256] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._locks_guard:
+                lock, users = self._locks[sha256]
+                if users == 1:
+                    del self._locks[sha256]
+                else:
+                    self._locks[sha256] = (lock, users - 1)
+
+    def _process_new(
+        self, session: Session, job: JobRow, claimed: Path, source: str, sha256: str, size: int
+    ) -> IngestOutcome:
         known = doc_index.document_for_sha256(session, sha256)
         if known is not None:
             jobs.finish_job(job, "duplicate", sha256=sha256, duplicate_of=known)
@@ -179,7 +203,7 @@ class Pipeline:
     def _prepare(self, session: Session, claimed: Path, sha256: str, size: int) -> _Prepared:
         ocr = self.ocr.extract(claimed, make_searchable_pdf=True)
         if not ocr.pages:
-            raise EmptyFileError(f"{files.source_name_of(claimed)} has no pages")
+            raise EmptyFileError(f"{claimed.name} has no pages")
         classification = self._classify(session, ocr)
         fingerprint = dedupe.fingerprint(ocr.text)
         near = None

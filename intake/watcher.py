@@ -8,6 +8,7 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
@@ -106,13 +107,19 @@ class InboxWatcher:
             observer.stop()
             observer.join(timeout=10)
 
-    def process_ready(self, stop: threading.Event | None = None) -> int:
-        """Take every file that has settled; returns how many files are still settling."""
-        for path in self.tracker.ready(list(inbox_files(self.settings.inbox))):
-            if stop is not None and stop.is_set():
-                break
+    def process_ready(self) -> int:
+        """Take every file that has settled, several at once (a one-page scan keeps only one core
+        busy); returns how many files are still settling."""
+        ready = self.tracker.ready(list(inbox_files(self.settings.inbox)))
+        for path in ready:
             self.tracker.forget(path)
-            self.take(path)
+        workers = min(self.settings.ocr_worker_count, len(ready))
+        if workers <= 1:
+            for path in ready:
+                self.take(path)
+        else:
+            with ThreadPoolExecutor(workers, thread_name_prefix="intake") as pool:
+                list(pool.map(self.take, ready))
         return self.tracker.waiting
 
     def run_once(self) -> None:

@@ -58,12 +58,13 @@ def watcher(tmp_path: Path) -> Iterator[Callable[[], subprocess.Popen[str]]]:
     started: list[subprocess.Popen[str]] = []
 
     def start() -> subprocess.Popen[str]:
+        log = (tmp_path / "watch.log").open("a")
         process = subprocess.Popen(
             [sys.executable, "-m", "recordroom.cli", "watch"],
             env=environment(tmp_path),
             cwd=tmp_path,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=log,
             text=True,
         )
         started.append(process)
@@ -121,7 +122,8 @@ def test_init_watch_drop_and_search(
             json_lines(recordroom(tmp_path, "search", word, "--json").stdout) for word in kinds
         )
 
-    assert wait_until(all_found, 240), process.stderr
+    assert wait_until(all_found, 240), (tmp_path / "watch.log").read_text()[-3000:]
+    assert process.poll() is None
     assert not [p for p in inbox.rglob("*") if p.is_file() and ".recordroom" not in p.parts]
     hit = json_lines(recordroom(tmp_path, "search", "cardiomegaly", "--json").stdout)[0]
     shown = recordroom(tmp_path, "documents", "show", str(hit["document_id"]), "--json")

@@ -55,8 +55,17 @@ def test_claim_is_a_rename_and_keeps_the_name(tmp_path: Path) -> None:
     claimed = files.claim(source, processing, "sub/-odd name ü.pdf")
     assert claimed is not None and not source.exists()
     assert claimed.read_bytes() == b"data"
-    assert files.source_name_of(claimed) == "sub_-odd name ü.pdf"
+    assert claimed.name == "-odd name ü.pdf"
+    assert files.claimed_files(processing) == [claimed]
     assert files.claim(source, processing, "x") is None  # already taken
+    assert files.claimed_files(processing) == [claimed]
+    files.remove_claimed(claimed)
+    assert list(processing.iterdir()) == []
+    half_copied = processing / "0123456789abcdef" / ".scan.pdf.copying"
+    half_copied.parent.mkdir()
+    half_copied.write_bytes(b"da")
+    files.sweep_slots(processing)
+    assert list(processing.iterdir()) == []
 
 
 def test_quarantine_keeps_the_file_beside_its_reason(tmp_path: Path) -> None:

@@ -104,8 +104,8 @@ def bad_inputs(folder: Path) -> dict[str, tuple[Path, str]]:
         "empty": (empty, "empty"),
         "truncated": (samples.write_truncated_pdf(folder / "truncated.pdf"), "damaged"),
         "encrypted": (samples.write_encrypted_pdf(folder / "locked.pdf"), "password"),
-        "exe": (samples.write_exe(folder / "setup.exe"), "not a"),
-        "docx": (samples.write_docx(folder / "letter.docx"), "not a"),
+        "exe": (samples.write_exe(folder / "setup.exe"), "reads pdf, tiff"),
+        "docx": (samples.write_docx(folder / "letter.docx"), "reads pdf, tiff"),
         "bomb": (samples.write_image_bomb(folder / "bomb.png"), "pixels"),
     }
 
@@ -153,15 +153,16 @@ def test_recovery_finishes_unfinished_claims_and_never_repeats_finished_ones(
     letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
     claimed = files.copy_in(letter, settings.processing_dir)
     done = pipeline.process(claimed)
+    claimed.parent.mkdir()
     claimed.write_bytes(letter.read_bytes())  # ... leaves the file behind.
     # A crash before anything was committed leaves a file with an open job.
     lab = samples.write_text_pdf(tmp_path / "lab.pdf", [LAB])
     pending = files.copy_in(lab, settings.processing_dir)
     with database.session() as session:
-        jobs.open_job(session, pending.name, "lab.pdf")
+        jobs.open_job(session, files.claim_name(pending), "lab.pdf")
     recovered = {o.file: o for o in pipeline.recover()}
-    assert recovered[files.source_name_of(claimed)].status == "stored"
-    assert recovered[files.source_name_of(claimed)].document_id == done.document_id
+    assert recovered["letter.pdf"].status == "stored"
+    assert recovered["letter.pdf"].document_id == done.document_id
     assert recovered["lab.pdf"].status == "stored"
     assert not any(settings.processing_dir.iterdir())
     with database.session() as session:
@@ -176,7 +177,7 @@ def test_a_file_that_keeps_crashing_the_worker_is_quarantined(
     claimed = files.copy_in(letter, settings.processing_dir)
     with database.session() as session:
         for _ in range(3):  # three runs that died while processing it
-            jobs.open_job(session, claimed.name, "letter.pdf")
+            jobs.open_job(session, files.claim_name(claimed), "letter.pdf")
     outcome = pipeline.process(claimed)
     assert outcome.status == "quarantined"
     assert outcome.reason and "3 times" in outcome.reason
@@ -196,3 +197,15 @@ def test_a_resent_fax_is_a_near_duplicate(pipeline: Pipeline, tmp_path: Path) ->
     assert one.status == "stored"
     assert (two.status, two.duplicate_of) == ("near_duplicate", one.document_id)
     assert two.document_id and two.document_id != one.document_id
+
+
+def test_two_copies_taken_at_once_are_stored_once(pipeline: Pipeline, tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    page = samples.render_page(LAB, point_size=14)
+    first = samples.write_png(tmp_path / "one.png", page)
+    second = tmp_path / "two.png"
+    second.write_bytes(first.read_bytes())
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda p: pipeline.ingest_paths([p])[0], [first, second]))
+    assert sorted(o.status for o in outcomes) == ["duplicate", "stored"]
