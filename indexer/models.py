@@ -111,6 +111,17 @@ class PatientRow(Base):
     state: Mapped[str] = mapped_column(String(32), default="")
     postal_code: Mapped[str] = mapped_column(String(16), default="")
     mrn_key: Mapped[str] = mapped_column(String(64), index=True)
-    last_name_key: Mapped[str] = mapped_column(String(128), index=True)
     phone_key: Mapped[str] = mapped_column(String(32), index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class PatientNameKeyRow(Base):
+    """The keys a patient's surname is found under (``last_name_search_keys``): whole, by part of
+    a compound surname, and by sound."""
+
+    __tablename__ = "patient_name_keys"
+
+    mrn: Mapped[str] = mapped_column(
+        ForeignKey("patients.mrn", ondelete="CASCADE"), primary_key=True
+    )
+    key: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)

@@ -6,16 +6,19 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from indexer.models import PatientRow, utcnow
+from indexer.models import PatientNameKeyRow, PatientRow, utcnow
 from recordroom.core import NotFoundError, Patient
 from recordroom.core.identifiers import (
-    last_name_key,
-    last_name_keys,
+    as_date,
+    last_name_search_keys,
+    name_key,
     normalise_mrn,
     normalise_phone,
+    similar_name_keys,
+    transposed,
 )
 
 FIELDS = (
@@ -30,7 +33,6 @@ FIELDS = (
     "state",
     "postal_code",
 )
-MAX_CANDIDATES = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,33 +48,27 @@ def upsert_patients(session: Session, patients: Iterable[Patient]) -> UpsertCoun
     for patient in patients:
         row = session.get(PatientRow, patient.mrn)
         if row is None:
-            session.add(_row_for(patient))
+            row = PatientRow(mrn=patient.mrn)
+            session.add(row)
             added += 1
-            continue
-        changed = False
-        for name in FIELDS:
-            if getattr(row, name) != getattr(patient, name):
-                setattr(row, name, getattr(patient, name))
-                changed = True
-        if changed:
-            row.mrn_key = normalise_mrn(patient.mrn)
-            row.last_name_key = last_name_key(patient.last_name)
-            row.phone_key = normalise_phone(patient.phone)
-            row.updated_at = utcnow()
-            updated += 1
-        else:
+        elif all(getattr(row, name) == getattr(patient, name) for name in FIELDS):
             unchanged += 1
+            continue
+        else:
+            updated += 1
+        for name in FIELDS:
+            setattr(row, name, getattr(patient, name))
+        row.mrn_key = normalise_mrn(patient.mrn)
+        row.phone_key = normalise_phone(patient.phone)
+        row.updated_at = utcnow()
+        session.flush()
+        session.execute(delete(PatientNameKeyRow).where(PatientNameKeyRow.mrn == patient.mrn))
+        session.add_all(
+            PatientNameKeyRow(mrn=patient.mrn, key=key)
+            for key in last_name_search_keys(patient.last_name)
+        )
+    session.flush()
     return UpsertCounts(added, updated, unchanged)
-
-
-def _row_for(patient: Patient) -> PatientRow:
-    return PatientRow(
-        mrn=patient.mrn,
-        **{name: getattr(patient, name) for name in FIELDS},
-        mrn_key=normalise_mrn(patient.mrn),
-        last_name_key=last_name_key(patient.last_name),
-        phone_key=normalise_phone(patient.phone),
-    )
 
 
 def to_patient(row: PatientRow) -> Patient:
@@ -87,19 +83,19 @@ def get_patient(session: Session, mrn: str) -> Patient:
 
 
 def count_patients(session: Session) -> int:
-    return len(session.scalars(select(PatientRow.mrn)).all())
+    return session.scalar(select(func.count()).select_from(PatientRow)) or 0
 
 
 class SqlPatientRegistry:
-    """``PatientRegistry`` over the patients table.
-
-    A patient is a candidate when any identifier found on the page agrees: MRN (normalised), birth
-    date (also with day and month swapped), phone digits, or surname key (whole or one part of a
-    hyphenated surname). Scoring is the matcher's job; this only narrows the registry down.
-    """
+    """``PatientRegistry`` over the patients table, with the candidate rules of
+    ``classify.registry.InMemoryRegistry``: a patient is a candidate when an MRN (normalised), a
+    birth date (also with day and month swapped), a phone number (digits) or a surname key
+    (``last_name_search_keys``, or a stored surname key within fuzzy reach) agrees. Scoring is the
+    matcher's job; this only narrows the registry down, through indexed columns."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
+        self._surname_keys: list[str] | None = None
 
     def candidates(
         self,
@@ -111,33 +107,55 @@ class SqlPatientRegistry:
     ) -> Sequence[Patient]:
         mrn_keys = {normalise_mrn(m) for m in mrns} - {""}
         phone_keys = {normalise_phone(p) for p in phones} - {""}
-        name_keys: set[str] = set()
-        for name in last_names:
-            name_keys |= last_name_keys(name)
-        dates = _dates_with_swaps(birth_dates)
+        dates = _dates_and_swaps(birth_dates)
+        name_keys = self._name_keys(list(last_names))
         conditions = []
         if mrn_keys:
             conditions.append(PatientRow.mrn_key.in_(mrn_keys))
         if phone_keys:
             conditions.append(PatientRow.phone_key.in_(phone_keys))
-        if name_keys:
-            conditions.append(PatientRow.last_name_key.in_(name_keys))
         if dates:
             conditions.append(PatientRow.birth_date.in_(dates))
+        if name_keys:
+            by_name = select(PatientNameKeyRow.mrn).where(PatientNameKeyRow.key.in_(name_keys))
+            conditions.append(PatientRow.mrn.in_(by_name))
         if not conditions:
             return []
         rows = self.session.scalars(
-            select(PatientRow).where(or_(*conditions)).limit(MAX_CANDIDATES)
+            select(PatientRow).where(or_(*conditions)).order_by(PatientRow.mrn_key)
         ).all()
         return [to_patient(row) for row in rows]
 
+    def _name_keys(self, last_names: list[str]) -> set[str]:
+        keys: set[str] = set()
+        exact = []
+        for name in last_names:
+            keys |= last_name_search_keys(name)
+            if name_key(name):
+                exact.append(name_key(name))
+        if exact:
+            keys |= similar_name_keys(exact, self._stored_surname_keys())
+        return keys
 
-def _dates_with_swaps(values: Iterable[object]) -> set[dt.date]:
+    def _stored_surname_keys(self) -> list[str]:
+        if self._surname_keys is None:
+            self._surname_keys = list(
+                self.session.scalars(
+                    select(PatientNameKeyRow.key)
+                    .where(PatientNameKeyRow.key.not_like("~%"))
+                    .distinct()
+                )
+            )
+        return self._surname_keys
+
+
+def _dates_and_swaps(values: Iterable[object]) -> set[dt.date]:
     dates: set[dt.date] = set()
     for value in values:
-        if not isinstance(value, dt.date):
-            continue
-        dates.add(value)
-        if value.day <= 12 and value.day != value.month:
-            dates.add(value.replace(month=value.day, day=value.month))
+        date = as_date(value)
+        if date is not None:
+            dates.add(date)
+            swapped = transposed(date)
+            if swapped is not None:
+                dates.add(swapped)
     return dates

@@ -243,7 +243,10 @@ def cmd_patients_import(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.patients import upsert_patients
     from recordroom.app import open_database
 
-    imported = read_registry(Path(args.file))
+    path = Path(args.file)
+    if not path.is_file():
+        raise RecordroomError(f"no such file: {args.file}")
+    imported = read_registry(path)
     database = open_database(settings)
     try:
         with database.session() as session:
@@ -252,10 +255,11 @@ def cmd_patients_import(args: argparse.Namespace, settings: Settings) -> int:
     finally:
         database.dispose()
     for error in imported.errors:
-        print(f"skipped line {error.line}: {error.message}", file=sys.stderr)
+        print(error.message, file=sys.stderr)
+    skipped = sum(1 for error in imported.errors if error.skipped)
     print(
         f"{counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged, "
-        f"{len(imported.errors)} skipped"
+        f"{skipped} skipped"
     )
     return 0
 

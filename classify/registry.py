@@ -1,0 +1,452 @@
+"""The practice's patient registry: reading it from a file, and an in-memory implementation.
+
+``read_registry`` parses the registry CSV of DESIGN.md or a FHIR R4 Bundle of Patient resources into
+``Patient`` records; storing them (upsert by MRN) is the indexer's job. Errors name the line (CSV)
+or entry (FHIR) and the problem, never a patient's data.
+
+``InMemoryRegistry`` answers ``PatientRegistry.candidates`` for tests, benches and small practices,
+with the candidate rules the SQL registry follows too (see its docstring).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recordroom.core import Patient
+from recordroom.core.identifiers import (
+    as_date,
+    last_name_search_keys,
+    name_key,
+    normalise_mrn,
+    normalise_phone,
+    similar_name_keys,
+    transposed,
+)
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "mrn",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "birth_date",
+    "sex",
+    "phone",
+    "address_line",
+    "city",
+    "state",
+    "postal_code",
+)
+REQUIRED_COLUMNS: tuple[str, ...] = ("mrn", "last_name", "first_name", "birth_date")
+MR_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203"
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SEX_CODES = {"m": "male", "male": "male", "f": "female", "female": "female"}
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """A problem with a row (CSV: the line it starts on; FHIR Bundle: the 1-based entry number;
+    NDJSON: the line). The message is complete on its own ("line 4: birth_date is not a real
+    date"): it names the place and the problem, never the patient's data. ``skipped`` is False
+    for a warning about a row that was imported all the same (a repeated MRN: the last wins)."""
+
+    line: int
+    message: str
+    skipped: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class RegistryImport:
+    """What a registry file holds: the patients read, and the problems found on the way."""
+
+    patients: tuple[Patient, ...]
+    errors: tuple[RowError, ...]
+
+
+# --- normalisation shared with the SQL registry -------------------------------------------------
+
+
+# --- reading files ------------------------------------------------------------------------------
+
+
+def read_registry(path: Path) -> RegistryImport:
+    """Patients from a registry CSV (DESIGN.md), a FHIR R4 Bundle (JSON) of Patient resources, or
+    FHIR NDJSON (``.ndjson``, one resource a line). Resources other than Patient are skipped.
+
+    Rows with errors are skipped and reported; a repeated MRN keeps the last row and is reported.
+    A file that is neither format, or a CSV with the wrong header, gives no patients and one error.
+    """
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        return _failed("the file is not UTF-8 text; save the registry as UTF-8 CSV or FHIR JSON")
+    if path.suffix.lower() == ".ndjson":
+        return read_fhir_ndjson_text(text)
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("{"):
+        return read_fhir_text(text)
+    return read_csv_text(text)
+
+
+def read_csv_text(text: str) -> RegistryImport:
+    """Patients from the text of a registry CSV; see ``read_registry``."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header = next(reader, None)
+    if header is None:
+        return _failed(
+            "line 1: the file is empty; expected the header row " + ",".join(CSV_COLUMNS)
+        )
+    header_problem = _header_problem(header)
+    if header_problem:
+        return _failed(header_problem)
+    rows = (
+        (line, row) for line, row in _numbered_rows(reader) if any(cell.strip() for cell in row)
+    )
+    return _collect(((line, _patient_from_row(line, row)) for line, row in rows), "line")
+
+
+def read_fhir_text(text: str) -> RegistryImport:
+    """Patients from the text of a FHIR R4 Bundle (or a single Patient resource)."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return _failed(f"the file is not valid JSON (line {exc.lineno}); expected a FHIR Bundle")
+    if not isinstance(document, dict):
+        return _failed("the JSON file is not a FHIR resource; expected a Bundle of Patients")
+    kind = document.get("resourceType")
+    if kind == "Patient":
+        return _collect([(1, _patient_from_resource(1, document))], "entry")
+    if kind != "Bundle":
+        return _failed("the JSON file is not a FHIR Bundle (resourceType must be 'Bundle')")
+    entries = document.get("entry") or []
+    if not isinstance(entries, list):
+        return _failed("the Bundle's 'entry' is not a list")
+    patients = (
+        (number, _patient_from_resource(number, entry.get("resource")))
+        for number, entry in enumerate(entries, start=1)
+        if isinstance(entry, dict) and _is_patient(entry.get("resource"))
+    )
+    return _collect(patients, "entry")
+
+
+def read_fhir_ndjson_text(text: str) -> RegistryImport:
+    """Patients from FHIR Bulk Data NDJSON (one resource a line, as EHR exports write it)."""
+    results: list[tuple[int, Patient | str]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            resource = json.loads(line)
+        except json.JSONDecodeError:
+            results.append((number, f"line {number}: not valid JSON"))
+            continue
+        if _is_patient(resource):
+            results.append((number, _patient_from_resource(number, resource, "line")))
+    return _collect(results, "line")
+
+
+def _failed(message: str) -> RegistryImport:
+    return RegistryImport(patients=(), errors=(RowError(line=1, message=message),))
+
+
+def _is_patient(resource: object) -> bool:
+    return isinstance(resource, dict) and resource.get("resourceType") == "Patient"
+
+
+def _collect(results: Iterable[tuple[int, Patient | str]], place: str) -> RegistryImport:
+    """Patients by MRN (the last one wins) and the errors, in file order; ``place`` is "line" or
+    "entry", the word the messages use."""
+    patients: dict[str, Patient] = {}
+    first_seen: dict[str, int] = {}
+    errors: list[RowError] = []
+    for number, result in results:
+        if isinstance(result, str):
+            errors.append(RowError(line=number, message=result))
+            continue
+        key = normalise_mrn(result.mrn)
+        if key in patients:
+            message = (
+                f"{place} {number}: the MRN repeats {place} {first_seen[key]}; "
+                "the later one is kept"
+            )
+            errors.append(RowError(line=number, message=message, skipped=False))
+            del patients[key]
+        patients[key] = result
+        first_seen[key] = number
+    return RegistryImport(patients=tuple(patients.values()), errors=tuple(errors))
+
+
+def _header_problem(header: Sequence[str]) -> str:
+    found = [cell.strip().lower() for cell in header]
+    if tuple(found) == CSV_COLUMNS:
+        return ""
+    missing = [name for name in CSV_COLUMNS if name not in found]
+    unexpected = sum(1 for name in found if name not in CSV_COLUMNS)
+    detail = []
+    if missing:
+        detail.append("missing " + ", ".join(missing))
+    if unexpected:
+        detail.append(f"{unexpected} unexpected column(s)")
+    if not detail:
+        detail.append("columns in the wrong order")
+    return (
+        "line 1: the header row must be exactly "
+        + ",".join(CSV_COLUMNS)
+        + " ("
+        + "; ".join(detail)
+        + "); no patients were imported"
+    )
+
+
+def _numbered_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """Rows with the file line each starts on (a quoted cell may span lines)."""
+    line_reader: Any = reader
+    start = line_reader.line_num + 1
+    for row in reader:
+        yield start, row
+        start = line_reader.line_num + 1
+
+
+def _patient_from_row(line: int, row: Sequence[str]) -> Patient | str:
+    if len(row) != len(CSV_COLUMNS):
+        return f"line {line}: expected {len(CSV_COLUMNS)} columns, found {len(row)}"
+    cells = {name: value.strip() for name, value in zip(CSV_COLUMNS, row, strict=True)}
+    empty = [name for name in REQUIRED_COLUMNS if not cells[name]]
+    if empty:
+        return f"line {line}: required {', '.join(empty)} empty"
+    birth_date = _parse_birth_date(cells["birth_date"])
+    if isinstance(birth_date, str):
+        return f"line {line}: birth_date {birth_date}"
+    return Patient(
+        mrn=cells["mrn"],
+        last_name=cells["last_name"],
+        first_name=cells["first_name"],
+        middle_name=cells["middle_name"],
+        birth_date=birth_date,
+        sex=_SEX_CODES.get(cells["sex"].lower(), cells["sex"]),
+        phone=cells["phone"],
+        address_line=cells["address_line"],
+        city=cells["city"],
+        state=cells["state"],
+        postal_code=cells["postal_code"],
+    )
+
+
+def _parse_birth_date(value: str) -> dt.date | str:
+    """The date, or what is wrong with it (no value quoted)."""
+    if not _ISO_DATE.fullmatch(value):
+        return "is not in the form YYYY-MM-DD"
+    try:
+        date = dt.date.fromisoformat(value)
+    except ValueError:
+        return "is not a real date"
+    if date > dt.date.today():
+        return "is in the future"
+    if date.year < 1880:
+        return "is before 1880"
+    return date
+
+
+# --- FHIR ---------------------------------------------------------------------------------------
+
+
+def _patient_from_resource(
+    number: int, resource: Mapping[str, Any] | None, place: str = "entry"
+) -> Patient | str:
+    """A ``Patient`` from a FHIR Patient resource validated with ``fhir.resources``, or what is
+    wrong with it, naming its ``place`` ("entry" of a Bundle, "line" of NDJSON) and ``number``."""
+    from fhir.resources.R4B.patient import Patient as FhirPatient
+    from pydantic import ValidationError
+
+    try:
+        fhir = FhirPatient.model_validate(resource)
+    except ValidationError as exc:
+        fields = sorted({".".join(str(part) for part in err["loc"]) for err in exc.errors()})
+        return f"{place} {number}: not a valid FHIR R4 Patient (check {', '.join(fields[:5])})"
+    except (ValueError, TypeError):  # the message may quote the resource: not repeated
+        return f"{place} {number}: not a valid FHIR R4 Patient"
+    mrn = _fhir_mrn(fhir)
+    if not mrn:
+        return f"{place} {number}: the Patient has no identifier to use as MRN"
+    name = _fhir_name(fhir)
+    if name is None:
+        return f"{place} {number}: the Patient has no family and given name"
+    birth_date = fhir.birthDate
+    if not isinstance(birth_date, dt.date):
+        return f"{place} {number}: the Patient has no full birthDate (YYYY-MM-DD)"
+    if birth_date > dt.date.today():
+        return f"{place} {number}: the Patient's birthDate is in the future"
+    last_name, first_name, middle_name = name
+    address = _fhir_address(fhir)
+    return Patient(
+        mrn=mrn,
+        last_name=last_name,
+        first_name=first_name,
+        middle_name=middle_name,
+        birth_date=birth_date,
+        sex=str(fhir.gender or ""),
+        phone=_fhir_phone(fhir),
+        address_line=address[0],
+        city=address[1],
+        state=address[2],
+        postal_code=address[3],
+    )
+
+
+def _fhir_mrn(fhir: Any) -> str:
+    identifiers = [ident for ident in (fhir.identifier or []) if ident.value]
+    for ident in identifiers:
+        codings = ident.type.coding if ident.type and ident.type.coding else []
+        if any(coding.code == "MR" for coding in codings):
+            return str(ident.value).strip()
+    return str(identifiers[0].value).strip() if identifiers else ""
+
+
+_NAME_USE_ORDER = {"official": 0, "usual": 1, None: 2, "temp": 3, "nickname": 4}
+
+
+def _fhir_name(fhir: Any) -> tuple[str, str, str] | None:
+    """(last, first, middle) of the official name, else usual, else any current one. Synthea's
+    trailing digits (``Abe604``) are dropped."""
+    names = [name for name in (fhir.name or []) if name.use not in ("old", "maiden", "anonymous")]
+    names.sort(key=lambda name: _NAME_USE_ORDER.get(name.use, 5))
+    for name in names:
+        given = [_strip_digits(part) for part in (name.given or []) if _strip_digits(part)]
+        family = _strip_digits(name.family or "")
+        if family and given:
+            return family, given[0], " ".join(given[1:])
+    return None
+
+
+def _strip_digits(text: str) -> str:
+    return re.sub(r"\d+$", "", text.strip()).strip()
+
+
+def _fhir_phone(fhir: Any) -> str:
+    phones = [point for point in (fhir.telecom or []) if point.system == "phone" and point.value]
+    phones.sort(key=lambda point: {"home": 0, "mobile": 1}.get(point.use, 2))
+    return str(phones[0].value) if phones else ""
+
+
+def _fhir_address(fhir: Any) -> tuple[str, str, str, str]:
+    addresses = [address for address in (fhir.address or []) if address.use != "old"]
+    addresses.sort(key=lambda address: 0 if address.use == "home" else 1)
+    if not addresses:
+        return "", "", "", ""
+    address = addresses[0]
+    return (
+        ", ".join(address.line or []),
+        address.city or "",
+        address.state or "",
+        address.postalCode or "",
+    )
+
+
+# --- in-memory registry -------------------------------------------------------------------------
+
+
+class InMemoryRegistry:
+    """A ``PatientRegistry`` held in memory.
+
+    Candidate rules (the SQL registry follows the same): a patient is a candidate for a document
+    when any of these holds for any of the values found on it —
+
+    - ``normalise_mrn`` of an MRN equals the patient's;
+    - a birth date equals the patient's, or equals it with day and month swapped (``transposed``);
+    - ``normalise_phone`` of a phone equals the patient's (non-empty);
+    - a last name shares a key with the patient's: ``last_name_search_keys`` (shape key, the parts
+      of a compound surname, and their Soundex keys), or its ``name_key`` is within fuzzy reach
+      of the patient's (``similar_name_keys``, rapidfuzz ratio ≥ 80).
+
+    Candidates are only a shortlist; ``classify.patients`` decides. Results are ordered by MRN.
+    """
+
+    def __init__(self, patients: Iterable[Patient] = ()) -> None:
+        self._by_mrn: dict[str, Patient] = {}
+        self._mrns_by_date: dict[dt.date, set[str]] = {}
+        self._mrns_by_phone: dict[str, set[str]] = {}
+        self._mrns_by_name_key: dict[str, set[str]] = {}
+        self._plain_name_keys: list[str] | None = None  # for fuzzy look-ups; rebuilt on change
+        for patient in patients:
+            self.add(patient)
+
+    def __len__(self) -> int:
+        return len(self._by_mrn)
+
+    def __iter__(self) -> Iterator[Patient]:
+        return iter(self._by_mrn.values())
+
+    def add(self, patient: Patient) -> None:
+        """Add a patient, or replace the one with the same MRN."""
+        key = normalise_mrn(patient.mrn)
+        if key in self._by_mrn:
+            self.remove(patient.mrn)
+        self._by_mrn[key] = patient
+        self._mrns_by_date.setdefault(patient.birth_date, set()).add(key)
+        phone = normalise_phone(patient.phone)
+        if phone:
+            self._mrns_by_phone.setdefault(phone, set()).add(key)
+        for name in last_name_search_keys(patient.last_name):
+            self._mrns_by_name_key.setdefault(name, set()).add(key)
+        self._plain_name_keys = None
+
+    def remove(self, mrn: str) -> None:
+        key = normalise_mrn(mrn)
+        patient = self._by_mrn.pop(key, None)
+        if patient is None:
+            return
+        for index in (self._mrns_by_date, self._mrns_by_phone, self._mrns_by_name_key):
+            for mrns in index.values():
+                mrns.discard(key)
+
+    def get(self, mrn: str) -> Patient | None:
+        return self._by_mrn.get(normalise_mrn(mrn))
+
+    def candidates(
+        self,
+        *,
+        last_names: Iterable[str] = (),
+        birth_dates: Iterable[object] = (),
+        mrns: Iterable[str] = (),
+        phones: Iterable[str] = (),
+    ) -> Sequence[Patient]:
+        found: set[str] = set()
+        for mrn in mrns:
+            key = normalise_mrn(mrn)
+            if key in self._by_mrn:
+                found.add(key)
+        for value in birth_dates:
+            date = as_date(value)
+            if date is None:
+                continue
+            for day in (date, transposed(date)):
+                if day is not None:
+                    found |= self._mrns_by_date.get(day, set())
+        for phone in phones:
+            digits = normalise_phone(phone)
+            if digits:
+                found |= self._mrns_by_phone.get(digits, set())
+        found |= self._name_candidates(last_names)
+        return [self._by_mrn[key] for key in sorted(found)]
+
+    def _name_candidates(self, last_names: Iterable[str]) -> set[str]:
+        keys: set[str] = set()
+        exact: list[str] = []
+        for name in last_names:
+            keys |= last_name_search_keys(name)
+            if name_key(name):
+                exact.append(name_key(name))
+        if self._plain_name_keys is None:
+            self._plain_name_keys = [key for key in self._mrns_by_name_key if key[:1] != "~"]
+        keys |= similar_name_keys(exact, self._plain_name_keys)
+        found: set[str] = set()
+        for key in keys:
+            found |= self._mrns_by_name_key.get(key, set())
+        return found

@@ -1,0 +1,106 @@
+"""The command line in-process: settings from the environment, output as a user sees it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from recordroom.cli import main
+from tests import samples
+
+CSV_HEADER = (
+    "mrn,last_name,first_name,middle_name,birth_date,sex,phone,address_line,city,state,postal_code"
+)
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ("RECORDROOM_HOME", "RECORDROOM_INBOX", "RECORDROOM_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_init_creates_the_data_folder(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "init")
+    assert code == 0 and "ready" in out
+    assert (home / "var" / "recordroom.db").is_file()
+    assert (home / "var" / "quarantine").is_dir() and (home / "inbox").is_dir()
+
+
+def test_patients_import_reports_bad_lines_and_updates_by_mrn(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry = home / "patients.csv"
+    registry.write_text(
+        f"{CSV_HEADER}\n"
+        "A100,Rivera,Ana,,1984-07-09,female,555-0100,,,,\n"
+        "A101,Okafor,Chidi,,not-a-date,male,,,,,\n"
+        "A102,O'Neil,Sean,P,1990-01-31,male,,,,,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "patients", "import", str(registry))
+    assert code == 0
+    assert out.strip() == "2 added, 0 updated, 0 unchanged, 1 skipped"
+    assert "line 3" in err and "Okafor" not in err
+    registry.write_text(
+        f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,female,555-0199,,,,\n", encoding="utf-8"
+    )
+    assert run(capsys, "patients", "import", str(registry))[1].strip() == (
+        "0 added, 1 updated, 0 unchanged, 0 skipped"
+    )
+    code, _, err = run(capsys, "patients", "import", str(home / "missing.csv"))
+    assert code == 1 and "no such file" in err
+
+
+def test_review_queue_list_and_assign(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    registry = home / "patients.csv"
+    registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
+    run(capsys, "patients", "import", str(registry))
+    letter = samples.write_text_pdf(home / "note.pdf", [("Please see attached.", "Thanks.")])
+    code, out, _ = run(capsys, "ingest", str(letter), "--json")
+    document_id = json.loads(out)["document_id"]
+    code, out, _ = run(capsys, "review", "list", "--json")
+    waiting = [json.loads(line) for line in out.splitlines()]
+    assert [item["document_id"] for item in waiting] == [document_id]
+    assert waiting[0]["reasons"]
+    code, _, err = run(
+        capsys, "review", "assign", document_id, "--patient", "NOPE", "--type", "correspondence"
+    )
+    assert code == 6 and "NOPE" in err
+    code, _, err = run(
+        capsys, "review", "assign", document_id, "--patient", "A100", "--type", "memo"
+    )
+    assert code == 1 and "not a document type" in err
+    code, out, _ = run(
+        capsys, "review", "assign", document_id, "--patient", "A100", "--type", "correspondence"
+    )
+    assert code == 0
+    assert run(capsys, "review", "list", "--json")[1] == ""
+    shown = json.loads(run(capsys, "documents", "show", document_id, "--json")[1])
+    assert (shown["patient_mrn"], shown["doc_type"], shown["needs_review"]) == (
+        "A100",
+        "correspondence",
+        False,
+    )
+
+
+def test_unknown_document_exits_with_not_found(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "documents", "show", "0" * 32)
+    assert code == 6 and "no document" in err
+
+
+def test_ocr_prints_text(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scan = samples.write_png(home / "scan.png", samples.render_page(("Influenza vaccine given",)))
+    code, out, _ = run(capsys, "ocr", str(scan), "--json")
+    result = json.loads(out)
+    assert code == 0 and result["pages"][0]["method"] == "ocr"
+    assert "vaccine" in result["pages"][0]["text"].lower()
