@@ -209,3 +209,18 @@ def test_two_copies_taken_at_once_are_stored_once(pipeline: Pipeline, tmp_path: 
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda p: pipeline.ingest_paths([p])[0], [first, second]))
     assert sorted(o.status for o in outcomes) == ["duplicate", "stored"]
+
+
+def test_no_patient_information_in_the_logs(
+    pipeline: Pipeline, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    note = ("PROGRESS NOTE", "Patient: Quintessa Vandermolen", "DOB: 02/14/1961", "MRN 99812")
+    letter = samples.write_text_pdf(tmp_path / "note.pdf", [note])
+    outcome = pipeline.ingest_paths([letter])[0]
+    assert outcome.status == "stored"
+    assert caplog.records, "the pipeline logs its progress"
+    for secret in ("Quintessa", "Vandermolen", "1961", "99812"):
+        assert secret not in caplog.text
