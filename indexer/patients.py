@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
@@ -21,18 +21,7 @@ from recordroom.core.identifiers import (
     transposed,
 )
 
-FIELDS = (
-    "last_name",
-    "first_name",
-    "middle_name",
-    "birth_date",
-    "sex",
-    "phone",
-    "address_line",
-    "city",
-    "state",
-    "postal_code",
-)
+FIELDS = tuple(f.name for f in fields(Patient) if f.name != "mrn")
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,17 @@
+"""The OCR stage: text from every page of a PDF, TIFF, PNG or JPEG file, and a searchable PDF.
+
+``TesseractEngine(settings).extract(path)`` returns an ``OcrResult``: one ``Page`` per page (text,
+mean word confidence, rotation applied, method, seconds), the upright page images as PNG (``b""``
+for a born-digital page, which is never rasterised; empty when no page was OCR'd), the searchable
+PDF, and the pages below ``settings.ocr_low_confidence``. It raises the ``recordroom.core``
+errors: the ``QuarantineError`` family for files that cannot be read, ``OcrEngineError`` when
+tesseract itself fails. Keep one engine for the life of the process and ``close()`` it (or use it
+as a context manager): its worker processes start on the first file with several pages to OCR.
+
+``sniff_media_type(path)`` names a file's type from its first bytes.
+"""
+
+from ocr.engine import TesseractEngine
+from ocr.sniff import sniff_media_type
+
+__all__ = ["TesseractEngine", "sniff_media_type"]
