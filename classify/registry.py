@@ -31,6 +31,21 @@ from recordroom.core.identifiers import (
     transposed,
 )
 
+__all__ = [
+    "CSV_COLUMNS",
+    "InMemoryRegistry",
+    "RegistryImport",
+    "RowError",
+    "as_date",
+    "normalise_mrn",
+    "normalise_phone",
+    "read_csv_text",
+    "read_fhir_ndjson_text",
+    "read_fhir_text",
+    "read_registry",
+    "transposed",
+]
+
 CSV_COLUMNS: tuple[str, ...] = (
     "mrn",
     "last_name",

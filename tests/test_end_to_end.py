@@ -151,8 +151,9 @@ def test_killed_mid_work_every_file_is_processed_exactly_once(
     inbox = tmp_path / "inbox"
     processing = inbox / ".recordroom" / "processing"
     names = []
-    for i in range(5):
-        page = samples.render_page((f"PROGRESS NOTE {i}", f"Marker word zebra{i}"), point_size=14)
+    markers = ("walrus", "penguin", "giraffe", "kangaroo", "flamingo")
+    for i, marker in enumerate(markers):
+        page = samples.render_page((f"PROGRESS NOTE {i}", f"Marker word {marker}"), point_size=14)
         names.append(samples.write_image_pdf(tmp_path / f"note{i}.pdf", [page]).name)
     for name in names:
         (tmp_path / name).rename(inbox / name)
@@ -166,6 +167,6 @@ def test_killed_mid_work_every_file_is_processed_exactly_once(
     rerun = recordroom(tmp_path, "watch", "--once")
     assert rerun.returncode == 0, rerun.stderr
     assert not list(inbox.glob("*.pdf")) and not any(processing.iterdir())
-    for i in range(5):
-        hits = json_lines(recordroom(tmp_path, "search", f"zebra{i}", "--json").stdout)
+    for i, marker in enumerate(markers):
+        hits = json_lines(recordroom(tmp_path, "search", marker, "--json").stdout)
         assert len(hits) == 1, f"note{i}.pdf was stored {len(hits)} times"

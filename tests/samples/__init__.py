@@ -1,7 +1,7 @@
 """Sample files made by code: born-digital and scanned PDFs, fax TIFFs, photos, bad inputs.
 
-Every generator writes a real file a scanner, fax machine or PDF producer could have made, with known
-text, so tests can assert on what OCR recognises.
+Every generator writes a real file a scanner, fax machine or PDF producer could have made, with
+known text, so tests can assert on what OCR recognises.
 """
 
 from __future__ import annotations

@@ -1,0 +1,320 @@
+"""Train the document-type model: ``python -m classify.train`` (``make model``).
+
+Inputs: the shared MTSamples notes and real provider forms, plus generated form text. Each source
+keeps a held-out part the model never sees: MTSamples by a fixed hash of ``id``, forms by
+``provider`` (sister forms of one provider are near copies), generated text by its seed. The run is
+deterministic (fixed seeds everywhere) and writes ``classify/model/pipeline`` and
+``classify/model/training.json`` (input hashes, settings, held-out scores).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import random
+import shutil
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from classify.doctype import (
+    MODEL_DIR,
+    PIPELINE_DIR_NAME,
+    TRAINING_RECORD_NAME,
+    SpacyDocTypeClassifier,
+    model_text,
+)
+from classify.generate import GENERATOR_VERSION, generate_corpus
+from recordroom.core import DOC_TYPES
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
+MTSAMPLES_NAME = "mtsamples_train.csv"
+FORMS_NAME = "forms_train.jsonl"
+TEST_BUCKETS = 5  # one in five ids / providers is held out
+SEED = 20261123
+GENERATED_TRAIN_SEED = 1
+GENERATED_TEST_SEED = 2
+GENERATED_TRAIN_PER_TYPE = 150
+GENERATED_TEST_PER_TYPE = 25
+EPOCHS = 20
+BALANCE_TARGET = 150
+BOW_LENGTH = 2**15  # hashed feature rows: the model's size is this times the 18 classes
+
+Predict = Callable[[str], str]
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    text: str
+    labels: tuple[str, ...]  # every right answer, primary first
+    source: str  # "mtsamples", "forms" or "generated"
+    key: str  # id, provider/form or seed/index
+
+
+@dataclass(frozen=True, slots=True)
+class Split:
+    train: tuple[Example, ...]
+    test: tuple[Example, ...]
+
+
+def is_held_out(key: str) -> bool:
+    """A fixed hash decides: the same id or provider is always on the same side."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % TEST_BUCKETS == 0
+
+
+def load_mtsamples(data_dir: Path = DATA_DIR) -> Split:
+    with (data_dir / MTSAMPLES_NAME).open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    examples = [
+        Example(row["text"], tuple(row["doc_types"].split("|")), "mtsamples", row["id"])
+        for row in rows
+    ]
+    return _split(examples, key=lambda example: example.key)
+
+
+def load_forms(data_dir: Path = DATA_DIR) -> Split:
+    examples = []
+    providers: dict[str, str] = {}
+    with (data_dir / FORMS_NAME).open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            examples.append(Example(row["text"], tuple(row["doc_types"]), "forms", row["id"]))
+            providers[row["id"]] = row["provider"]
+    return _split(examples, key=lambda example: providers[example.key])
+
+
+def load_generated(
+    train_per_type: int = GENERATED_TRAIN_PER_TYPE, test_per_type: int = GENERATED_TEST_PER_TYPE
+) -> Split:
+    def examples(seed: int, per_type: int) -> tuple[Example, ...]:
+        corpus = generate_corpus(seed, per_type)
+        return tuple(
+            Example(text, (label,), "generated", f"{seed}/{index}")
+            for index, (text, label) in enumerate(corpus)
+        )
+
+    return Split(
+        examples(GENERATED_TRAIN_SEED, train_per_type), examples(GENERATED_TEST_SEED, test_per_type)
+    )
+
+
+def _split(examples: Sequence[Example], key: Callable[[Example], str]) -> Split:
+    test = tuple(example for example in examples if is_held_out(key(example)))
+    train = tuple(example for example in examples if not is_held_out(key(example)))
+    return Split(train, test)
+
+
+def load_all(data_dir: Path = DATA_DIR) -> dict[str, Split]:
+    return {
+        "mtsamples": load_mtsamples(data_dir),
+        "forms": load_forms(data_dir),
+        "generated": load_generated(),
+    }
+
+
+# ---------------------------------------------------------------- scores
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    count: int
+    accuracy: float
+    macro_f1: float
+    f1: dict[str, float]  # per type present in the gold labels or predictions
+    support: dict[str, int]
+    confusion: dict[tuple[str, str], int]  # (gold primary, predicted) -> count
+
+
+def score(examples: Sequence[Example], predictions: Sequence[str]) -> Scores:
+    """Accuracy and per-type F1, where any of an example's labels counts as right."""
+    true_pos: Counter[str] = Counter()
+    false_pos: Counter[str] = Counter()
+    false_neg: Counter[str] = Counter()
+    support: Counter[str] = Counter()
+    confusion: Counter[tuple[str, str]] = Counter()
+    correct = 0
+    for example, predicted in zip(examples, predictions, strict=True):
+        gold = predicted if predicted in example.labels else example.labels[0]
+        support[gold] += 1
+        confusion[(gold, predicted)] += 1
+        if predicted == gold:
+            correct += 1
+            true_pos[gold] += 1
+        else:
+            false_pos[predicted] += 1
+            false_neg[gold] += 1
+    f1: dict[str, float] = {}
+    for label in DOC_TYPES:
+        if support[label] == 0 and false_pos[label] == 0:
+            continue
+        denominator = 2 * true_pos[label] + false_pos[label] + false_neg[label]
+        f1[label] = 2 * true_pos[label] / denominator if denominator else 0.0
+    return Scores(
+        count=len(examples),
+        accuracy=correct / len(examples) if examples else 0.0,
+        macro_f1=sum(f1.values()) / len(f1) if f1 else 0.0,
+        f1=f1,
+        support=dict(support),
+        confusion=dict(confusion),
+    )
+
+
+def evaluate(predict: Predict, examples: Sequence[Example]) -> Scores:
+    return score(examples, [predict(example.text) for example in examples])
+
+
+# ---------------------------------------------------------------- training
+
+
+def _textcat_config() -> dict[str, Any]:
+    return {
+        "model": {
+            "@architectures": "spacy.TextCatBOW.v3",
+            "exclusive_classes": True,
+            "ngram_size": 1,
+            "no_output_layer": False,
+            "length": BOW_LENGTH,
+        }
+    }
+
+
+def balanced(examples: Sequence[Example], *, target: int = BALANCE_TARGET) -> list[Example]:
+    """Examples of thin classes repeated (up to 3 times) so the big ones do not drown them."""
+    counts = Counter(example.labels[0] for example in examples)
+    out: list[Example] = []
+    for example in examples:
+        repeat = max(1, min(3, round(target / counts[example.labels[0]])))
+        out.extend([example] * repeat)
+    return out
+
+
+def train_pipeline(examples: Sequence[Example], *, epochs: int = EPOCHS, seed: int = SEED) -> Any:
+    """A blank English pipeline with a trained ``textcat``; the same input gives the same model."""
+    import spacy
+    import spacy.util
+    from spacy.training import Example as SpacyExample
+    from thinc.api import compounding, fix_random_seed
+
+    minibatch: Any = spacy.util.minibatch  # untyped in spaCy
+    fix_random_seed(seed)
+    nlp = spacy.blank("en")
+    textcat: Any = nlp.add_pipe("textcat", config=_textcat_config())
+    for label in DOC_TYPES:
+        textcat.add_label(label)
+    spacy_examples = []
+    for example in examples:
+        doc = nlp.make_doc(model_text(example.text))
+        cats = {label: 1.0 if label == example.labels[0] else 0.0 for label in DOC_TYPES}
+        spacy_examples.append(SpacyExample.from_dict(doc, {"cats": cats}))
+    optimizer = nlp.initialize(lambda: spacy_examples[:200])
+    order = random.Random(seed)
+    for epoch in range(epochs):
+        order.shuffle(spacy_examples)
+        losses: dict[str, float] = {}
+        for batch in minibatch(spacy_examples, size=compounding(8.0, 64.0, 1.2)):
+            nlp.update(batch, sgd=optimizer, losses=losses)
+        print(f"epoch {epoch + 1}/{epochs}: loss {losses.get('textcat', 0.0):.3f}", flush=True)
+    return nlp
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def generated_sha256(
+    seed: int = GENERATED_TRAIN_SEED, per_type: int = GENERATED_TRAIN_PER_TYPE
+) -> str:
+    """The hash of the generated training text itself, so a changed generator shows too."""
+    digest = hashlib.sha256()
+    for text, label in generate_corpus(seed, per_type):
+        digest.update(f"{label}\x00{text}\x00".encode())
+    return digest.hexdigest()
+
+
+def input_fingerprint(data_dir: Path = DATA_DIR) -> dict[str, str]:
+    """What the model was trained on: hashes of the shared files and of the generated text."""
+    return {
+        MTSAMPLES_NAME: file_sha256(data_dir / MTSAMPLES_NAME),
+        FORMS_NAME: file_sha256(data_dir / FORMS_NAME),
+        "generator": (
+            f"version={GENERATOR_VERSION};seed={GENERATED_TRAIN_SEED};"
+            f"per_type={GENERATED_TRAIN_PER_TYPE}"
+        ),
+        "generated_sha256": generated_sha256(),
+    }
+
+
+def _scores_json(scores: Scores) -> dict[str, Any]:
+    return {
+        "count": scores.count,
+        "accuracy": round(scores.accuracy, 4),
+        "macro_f1": round(scores.macro_f1, 4),
+        "f1": {label: round(value, 4) for label, value in scores.f1.items()},
+    }
+
+
+def training_examples(splits: dict[str, Split]) -> list[Example]:
+    return [example for split in splits.values() for example in split.train]
+
+
+def run(data_dir: Path = DATA_DIR, model_dir: Path = MODEL_DIR) -> dict[str, Any]:
+    started = time.monotonic()
+    splits = load_all(data_dir)
+    train = training_examples(splits)
+    print(
+        f"training on {len(train)} texts: "
+        + ", ".join(
+            f"{name} {len(split.train)} (held out {len(split.test)})"
+            for name, split in splits.items()
+        )
+    )
+    nlp = train_pipeline(balanced(train))
+    pipeline_dir = model_dir / PIPELINE_DIR_NAME
+    if pipeline_dir.exists():
+        shutil.rmtree(pipeline_dir)
+    model_dir.mkdir(parents=True, exist_ok=True)
+    nlp.to_disk(pipeline_dir)
+    classifier = SpacyDocTypeClassifier.load(model_dir)
+    held_out = {
+        name: _scores_json(evaluate(lambda text: classifier.predict(text)[0], split.test))
+        for name, split in splits.items()
+    }
+    record: dict[str, Any] = {
+        "inputs": input_fingerprint(data_dir),
+        "train_counts": {name: len(split.train) for name, split in splits.items()},
+        "settings": {"epochs": EPOCHS, "seed": SEED, "bow_length": BOW_LENGTH, "ngram_size": 1},
+        "held_out": held_out,
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    (model_dir / TRAINING_RECORD_NAME).write_text(
+        json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+    )
+    for name, scores in held_out.items():
+        print(
+            f"held out {name}: n={scores['count']} accuracy {scores['accuracy']:.3f} "
+            f"macro-F1 {scores['macro_f1']:.3f}"
+        )
+    return record
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Train the document-type model.")
+    parser.add_argument("--data", type=Path, default=DATA_DIR, help="folder with the shared data")
+    parser.add_argument("--model", type=Path, default=MODEL_DIR, help="where to write the model")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+    run(args.data, args.model)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,64 @@
+"""The form generator: repeatable, every type, headers that name the patient."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+import pytest
+
+from classify.generate import TRAINING_TYPES, generate_corpus, generate_document, generate_lines
+from recordroom.core import DOC_TYPES, Patient
+
+PATIENT = Patient(
+    mrn="4455667", last_name="Okafor", first_name="Grace", birth_date=dt.date(1961, 3, 14)
+)
+
+
+def test_the_same_seed_writes_the_same_text() -> None:
+    assert generate_corpus(7, 3) == generate_corpus(7, 3)
+    assert generate_corpus(7, 3) != generate_corpus(8, 3)
+
+
+@pytest.mark.parametrize("doc_type", DOC_TYPES)
+def test_every_type_can_be_generated(doc_type: str) -> None:
+    text = generate_document(random.Random(1), doc_type)
+    assert len(text.split()) >= 5
+
+
+@pytest.mark.parametrize("doc_type", sorted(set(DOC_TYPES) - {"fax_cover_sheet"}))
+def test_a_document_names_the_patient_it_is_about(doc_type: str) -> None:
+    rng = random.Random(3)
+    texts = [generate_document(rng, doc_type, PATIENT).upper() for _ in range(10)]
+    # Some copies carry OCR-like damage, so most (not all) spell the name intact.
+    assert sum("OKAFOR" in text for text in texts) >= 7
+    if doc_type != "insurance_card":  # cards carry no birth date
+        assert sum("1961" in text or "/61" in text for text in texts) >= 5
+
+
+def test_both_languages_and_varied_titles() -> None:
+    rng = random.Random(11)
+    first_lines = {generate_lines(rng, "rx_refill_request", lang="es")[0] for _ in range(30)}
+    assert len(first_lines) > 5
+    spanish = "\n".join(
+        line for _ in range(5) for line in generate_lines(rng, "referral", lang="es")
+    )
+    assert "Especialidad" in spanish or "referido" in spanish.lower()
+
+
+def test_the_corpus_holds_each_training_type() -> None:
+    labels = [label for _, label in generate_corpus(1, 2)]
+    assert sorted(set(labels)) == sorted(TRAINING_TYPES)
+    assert len(labels) == 2 * len(TRAINING_TYPES)
+
+
+def test_an_unknown_type_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown document type"):
+        generate_document(random.Random(1), "invoice")
+
+
+def test_without_noise_the_header_is_intact() -> None:
+    rng = random.Random(5)
+    for doc_type in ("referral", "lab_report", "eob", "intake_form"):
+        text = generate_document(rng, doc_type, PATIENT, noise=False).upper()
+        assert "OKAFOR" in text

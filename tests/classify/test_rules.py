@@ -1,0 +1,117 @@
+"""Title and keyword rules: each type in English and Spanish, and the traps between them."""
+
+from __future__ import annotations
+
+import pytest
+
+from classify.rules import normalise, rule_doc_type, title_region
+
+HEADER = "Riverside Family Medicine\n123 Main St, Springfield, IL 62704\nPhone 555-201-3344\n"
+
+TITLED = [
+    ("fax_cover_sheet", "FAX COVER SHEET\nTo: Dr. Park\nFrom: Riverside"),
+    ("fax_cover_sheet", "Portada de fax\nPara: Clínica San José\nDe: Dr. Reyes"),
+    ("referral", "Referral Form\nReferred to: Cardiology"),
+    ("referral", "Formulario de referido\nEspecialidad: Cardiología"),
+    ("lab_report", "LABORATORY REPORT\nCollected: 01/02/2025"),
+    ("lab_report", "Resultados de laboratorio\nMuestra: A1234"),
+    ("prior_authorization", "Prior Authorization Request Form\nMember ID: 123"),
+    ("prior_authorization", "Formulario de autorización previa\nPlan de salud: Molina"),
+    ("rx_refill_request", "Prescription Refill Request\nPharmacy: CVS"),
+    ("rx_refill_request", "Solicitud de resurtido de receta\nFarmacia: La Familia"),
+    ("eob", "EXPLANATION OF BENEFITS\nTHIS IS NOT A BILL"),
+    ("eob", "Explicación de beneficios\nESTO NO ES UNA FACTURA"),
+    ("records_request", "Request for Medical Records\nRequesting party: Law Offices"),
+    ("records_request", "Solicitud de acceso a información médica\nSolicitante: abogado"),
+    ("authorization", "Authorization for Release of Protected Health Information\nI authorize"),
+    ("authorization", "Autorización para divulgar información médica protegida\nAutorizo"),
+    ("intake_form", "New Patient Registration\nAddress: ____"),
+    ("intake_form", "Formulario de registro del paciente\nDirección: ____"),
+    ("other", "NOTICE OF PRIVACY PRACTICES\nThis notice describes how"),
+    ("progress_note", "PROGRESS NOTE\nSUBJECTIVE: doing well."),
+    ("progress_note", "Nota de evolución\nPaciente estable."),
+    ("discharge_summary", "Discharge Summary\nAdmission date: 01/02/2025"),
+    ("discharge_summary", "Resumen de alta\nFecha de ingreso: 01/02/2025"),
+    ("operative_report", "OPERATIVE REPORT\nProcedure: appendectomy"),
+    ("operative_report", "Informe quirúrgico\nProcedimiento: apendicectomía"),
+    ("imaging_report", "Radiology Report\nExam: chest x-ray"),
+    ("imaging_report", "Informe radiológico\nEstudio: radiografía de tórax"),
+    ("ed_note", "Emergency Department Note\nChief complaint: fall"),
+    ("ed_note", "Nota de urgencias\nMotivo: caída"),
+    ("consult_note", "Consultation Note\nReason for consultation: murmur"),
+    ("consult_note", "Nota de interconsulta\nMotivo: soplo"),
+    ("other", "Aviso de prácticas de privacidad\nEste aviso describe"),
+]
+
+
+@pytest.mark.parametrize(("doc_type", "text"), TITLED)
+def test_a_title_names_its_type(doc_type: str, text: str) -> None:
+    assert rule_doc_type(HEADER + text) == doc_type
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        # Instructions for completing an authorization are not the authorization itself.
+        ("Instructions for Completing the Authorization for Release of Information", "other"),
+        ("Instrucciones para llenar la autorización para divulgar información", "other"),
+        # A payer's prior authorization is not a HIPAA authorization.
+        (
+            "Pharmacy Prior Authorization\nAuthorization to release records is not required",
+            "prior_authorization",
+        ),
+        ("Patient Portal Proxy Authorization\nA proxy authorization grants access", "other"),
+    ],
+)
+def test_rules_that_must_win_over_a_look_alike(text: str, doc_type: str) -> None:
+    assert rule_doc_type(text) == doc_type
+
+
+def test_a_checklist_of_record_kinds_is_not_a_title() -> None:
+    text = (
+        "AUTHORIZATION FOR RELEASE OF PROTECTED HEALTH INFORMATION\n"
+        "□ discharge summary □ operative report □ pathology report □ lab results\n"
+    )
+    assert rule_doc_type(text) == "authorization"
+    assert rule_doc_type("Patient Name: ____\n□ Lab results □ Imaging □ Pathology report") is None
+
+
+def test_a_record_kind_in_an_authorizations_list_is_not_a_title() -> None:
+    form = (
+        "AUTHORIZATION FOR RELEASE OF HEALTH INFORMATION\nPatient Name: ____\nDate of Birth: ____\n"
+        "Information to be released:\nMRN: ____\nDischarge Summary\nEmergency Room Record\n"
+    )
+    assert rule_doc_type(form) == "authorization"
+    assert rule_doc_type(form.split("\n", 1)[1]) is None
+
+
+def test_a_clinical_note_is_left_to_the_model() -> None:
+    note = "CHIEF COMPLAINT: Chest pain.\nHISTORY OF PRESENT ILLNESS: A 54-year-old man..."
+    assert rule_doc_type(note) is None
+    assert rule_doc_type("REASON FOR REFERRAL: evaluate murmur.\nHISTORY: ...") is None
+
+
+def test_an_operative_note_opens_with_its_diagnosis() -> None:
+    assert rule_doc_type("PREOPERATIVE DIAGNOSIS: Cholelithiasis.\nPROCEDURE: ...") == (
+        "operative_report"
+    )
+
+
+def test_an_insurance_card_by_its_pharmacy_fields() -> None:
+    card = "Aetna\nMember: JOHN DOE\nMember ID W123456789\nGroup 0012345\nRxBIN 610502\nRxPCN ADV"
+    assert rule_doc_type(card) == "insurance_card"
+    tarjeta = "Molina\nMiembro: ANA LOPEZ\nID 99887766\nGrupo 123\nRxBIN 004336\nRxPCN MCAIDADV"
+    assert rule_doc_type(tarjeta) == "insurance_card"
+
+
+def test_a_lab_sheet_by_its_reference_ranges() -> None:
+    sheet = (
+        "Quest\nSpecimen: A12\nCollected 01/02/2025\n"
+        "Test  Result  Reference Range\nGlucose 99 70-99"
+    )
+    assert rule_doc_type(sheet) == "lab_report"
+
+
+def test_normalise_drops_accents_and_case() -> None:
+    assert normalise("Autorización  PARA   Divulgación") == "autorizacion para divulgacion"
+    assert "patient name" not in title_region("x\n" * 20 + "Patient Name")

@@ -1,0 +1,245 @@
+"""Every kind of input through the real engine and the real tesseract, asserting on the text."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from PIL import Image
+
+from ocr import TesseractEngine
+from ocr.quality import character_error_rate
+from recordroom.core import OcrEngine, OcrResult
+from recordroom.settings import Settings
+from tests.ocr.conftest import LINES, OTHER_LINES, text_of
+from tests.samples import (
+    SPANISH_LINES,
+    photograph,
+    render_page,
+    speckle,
+    write_bilevel_pdf,
+    write_cid_pdf,
+    write_fax_tiff,
+    write_g3_fax_tiff,
+    write_image_pdf,
+    write_jpeg,
+    write_mixed_pdf,
+    write_png,
+    write_scan_with_bad_ocr_layer,
+    write_text_pdf,
+)
+
+EXPECTED = text_of(LINES)
+OTHER = text_of(OTHER_LINES)
+
+
+def assert_reads(result: OcrResult, number: int, expected: str, max_cer: float = 0.02) -> None:
+    page = result.pages[number - 1]
+    assert page.number == number
+    assert character_error_rate(expected, page.text) <= max_cer, page.method
+
+
+def assert_ocr_pages_are_upright_images(result: OcrResult) -> None:
+    for page, png in zip(result.pages, result.page_images, strict=True):
+        if page.method == "ocr":
+            with Image.open(io.BytesIO(png)) as image:
+                assert image.format == "PNG"
+                assert (image.width, image.height) == (page.width_px, page.height_px)
+                assert image.height > image.width  # letter portrait, upright
+
+
+def test_born_digital_pdf_uses_its_text_layer(engine: TesseractEngine, sample_dir: Path) -> None:
+    path = write_text_pdf(sample_dir / "born.pdf", [LINES, OTHER_LINES])
+    result = engine.extract(path)
+    assert [page.method for page in result.pages] == ["text_layer", "text_layer"]
+    assert all(page.confidence is None and page.width_px is None for page in result.pages)
+    assert result.page_images == ()  # never rasterised
+    assert result.searchable_pdf == path.read_bytes()  # already searchable: the original
+    assert_reads(result, 1, EXPECTED, max_cer=0.0)
+    assert_reads(result, 2, OTHER, max_cer=0.0)
+
+
+def test_image_only_pdf_is_ocrd(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image
+) -> None:
+    result = engine.extract(write_image_pdf(sample_dir / "scan.pdf", [page]))
+    (only,) = result.pages
+    assert only.method == "ocr"
+    assert only.confidence is not None and only.confidence > 80
+    assert only.rotation == 0
+    assert result.low_confidence_pages == ()
+    assert_reads(result, 1, EXPECTED)
+    assert_ocr_pages_are_upright_images(result)
+
+
+def test_cid_text_layer_is_ocrd(engine: TesseractEngine, sample_dir: Path) -> None:
+    path = write_cid_pdf(sample_dir / "cid.pdf", [LINES])
+    with pdfplumber.open(path) as pdf:
+        assert "(cid:" in pdf.pages[0].extract_text()  # the trap is really there
+    result = engine.extract(path)
+    assert result.pages[0].method == "ocr"
+    assert_reads(result, 1, EXPECTED)
+
+
+def test_scanners_bad_ocr_layer_is_replaced(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image
+) -> None:
+    result = engine.extract(write_scan_with_bad_ocr_layer(sample_dir / "badlayer.pdf", page))
+    assert result.pages[0].method == "ocr"
+    assert_reads(result, 1, EXPECTED)
+
+
+@pytest.mark.slow
+def test_mixed_pdf_gets_each_page_its_treatment(
+    engine: TesseractEngine, sample_dir: Path, other_page: Image.Image
+) -> None:
+    born = write_text_pdf(sample_dir / "part-born.pdf", [LINES])
+    scan = write_image_pdf(sample_dir / "part-scan.pdf", [other_page])
+    result = engine.extract(write_mixed_pdf(sample_dir / "mixed.pdf", [born, scan, born]))
+    assert [page.method for page in result.pages] == ["text_layer", "ocr", "text_layer"]
+    assert [len(png) > 0 for png in result.page_images] == [False, True, False]
+    assert_reads(result, 1, EXPECTED, max_cer=0.0)
+    assert_reads(result, 2, OTHER)
+    assert_reads(result, 3, EXPECTED, max_cer=0.0)
+    assert result.searchable_pdf is not None
+    with pdfplumber.open(io.BytesIO(result.searchable_pdf)) as pdf:
+        texts = [p.extract_text() or "" for p in pdf.pages]
+    assert len(texts) == 3
+    assert character_error_rate(EXPECTED, texts[0]) == 0.0
+    assert character_error_rate(OTHER, texts[1]) <= 0.02
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("fine", "max_cer"), [(True, 0.02), (False, 0.04)])
+def test_two_page_g4_fax_tiff(
+    engine: TesseractEngine,
+    sample_dir: Path,
+    page: Image.Image,
+    other_page: Image.Image,
+    fine: bool,
+    max_cer: float,
+) -> None:
+    name = "fine.tif" if fine else "normal.tif"
+    result = engine.extract(write_fax_tiff(sample_dir / name, [page, other_page], fine=fine))
+    assert [p.method for p in result.pages] == ["ocr", "ocr"]
+    assert [p.rotation for p in result.pages] == [0, 0]
+    assert_reads(result, 1, EXPECTED, max_cer)
+    assert_reads(result, 2, OTHER, max_cer)
+    # Square pixels: a letter page keeps its shape (8.5 x 11) once resampled.
+    first = result.pages[0]
+    assert first.width_px is not None and first.height_px is not None
+    assert first.height_px / first.width_px == pytest.approx(11 / 8.5, rel=0.02)
+    assert_ocr_pages_are_upright_images(result)
+
+
+def test_png(engine: TesseractEngine, sample_dir: Path, page: Image.Image) -> None:
+    result = engine.extract(write_png(sample_dir / "page.png", speckle(page, seed=5)))
+    assert_reads(result, 1, EXPECTED)
+
+
+def test_jpeg_photo_skewed_on_grey(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image
+) -> None:
+    result = engine.extract(write_jpeg(sample_dir / "photo.jpg", photograph(page, angle=3.0)))
+    assert result.pages[0].method == "ocr"
+    assert_reads(result, 1, EXPECTED)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clockwise", [180, 90, 270])
+def test_turned_pages_are_made_upright(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image, clockwise: int
+) -> None:
+    # A page lying turned counter-clockwise needs ``clockwise`` degrees clockwise to stand up.
+    turned = page.rotate(clockwise, expand=True)
+    result = engine.extract(write_png(sample_dir / f"turned-{clockwise}.png", turned))
+    assert result.pages[0].rotation == clockwise
+    assert_reads(result, 1, EXPECTED)
+    assert_ocr_pages_are_upright_images(result)
+
+
+def test_jbig2_in_pdf(engine: TesseractEngine, sample_dir: Path, page: Image.Image) -> None:
+    path = write_bilevel_pdf(sample_dir / "jbig2.pdf", [page], codec="jbig2", fine=True)
+    assert b"/JBIG2Decode" in path.read_bytes()
+    result = engine.extract(path)
+    assert result.pages[0].method == "ocr"
+    assert_reads(result, 1, EXPECTED)
+
+
+def test_ccitt_in_pdf_at_normal_fax_resolution(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image
+) -> None:
+    path = write_bilevel_pdf(sample_dir / "ccitt.pdf", [page], codec="ccitt", fine=False)
+    assert b"/CCITTFaxDecode" in path.read_bytes()
+    result = engine.extract(path)
+    assert_reads(result, 1, EXPECTED, max_cer=0.04)
+    # Rasterised at the scan's own 204 dpi, not enlarged to 300.
+    assert result.pages[0].width_px == pytest.approx(8.5 * 204, abs=2)
+
+
+@pytest.mark.slow
+def test_searchable_pdf_of_a_scan_holds_the_words(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image, other_page: Image.Image
+) -> None:
+    result = engine.extract(write_fax_tiff(sample_dir / "search.tif", [page, other_page]))
+    assert result.searchable_pdf is not None
+    with pdfplumber.open(io.BytesIO(result.searchable_pdf)) as pdf:
+        assert len(pdf.pages) == 2
+        assert pdf.pages[0].width == pytest.approx(612, abs=2)  # letter size, from the dpi
+        texts = [p.extract_text() or "" for p in pdf.pages]
+    assert character_error_rate(EXPECTED, texts[0]) <= 0.02
+    assert character_error_rate(OTHER, texts[1]) <= 0.02
+
+
+def test_no_searchable_pdf_when_not_asked(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image
+) -> None:
+    result = engine.extract(write_png(sample_dir / "nopdf.png", page), make_searchable_pdf=False)
+    assert result.searchable_pdf is None
+    assert_reads(result, 1, EXPECTED)
+
+
+def test_low_confidence_pages_are_listed(sample_dir: Path, page: Image.Image) -> None:
+    strict = TesseractEngine(Settings(ocr_workers=1, ocr_low_confidence=99.9))
+    result = strict.extract(write_png(sample_dir / "strict.png", page), make_searchable_pdf=False)
+    assert result.low_confidence_pages == (1,)
+
+
+def test_blank_page_is_empty_not_low_confidence(engine: TesseractEngine, sample_dir: Path) -> None:
+    blank = Image.new("L", (2550, 3300), 255)
+    result = engine.extract(write_png(sample_dir / "blank.png", blank))
+    assert result.pages[0].method == "empty"
+    assert result.pages[0].text == ""
+    assert result.low_confidence_pages == ()
+
+
+def test_g3_fax_tiff(engine: TesseractEngine, sample_dir: Path, page: Image.Image) -> None:
+    result = engine.extract(write_g3_fax_tiff(sample_dir / "g3.tif", [page], fine=False))
+    assert_reads(result, 1, EXPECTED, max_cer=0.04)
+
+
+def test_spanish_form_keeps_its_accents(engine: TesseractEngine, sample_dir: Path) -> None:
+    scan = render_page(SPANISH_LINES)
+    result = engine.extract(write_png(sample_dir / "autorizacion.png", scan))
+    assert_reads(result, 1, "\n".join(SPANISH_LINES))
+    for word in ("Núñez", "clínica", "médicos", "autorización", "año"):
+        assert word in result.pages[0].text
+
+
+def test_photo_without_a_believable_resolution(
+    engine: TesseractEngine, sample_dir: Path, page: Image.Image
+) -> None:
+    path = sample_dir / "phone.jpg"
+    photograph(page, angle=-2.0).convert("RGB").save(path, format="JPEG", dpi=(72, 72))
+    result = engine.extract(path)
+    assert_reads(result, 1, EXPECTED)
+    assert result.searchable_pdf is not None
+    with pdfplumber.open(io.BytesIO(result.searchable_pdf)) as pdf:
+        assert pdf.pages[0].height / 72 == pytest.approx(11, rel=0.05)  # inches, not 47
+
+
+def test_engine_satisfies_the_ocr_protocol(settings: Settings) -> None:
+    engine: OcrEngine = TesseractEngine(settings)  # checked by mypy
+    assert callable(engine.extract)
