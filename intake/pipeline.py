@@ -229,7 +229,10 @@ class Pipeline:
         texts = [page.text for page in ocr.pages]
         if self.classifier is None:
             return unclassified(len(texts), "no classification model is installed")
-        return self.classifier.classify(texts, SqlPatientRegistry(session))
+        classification = self.classifier.classify(texts, SqlPatientRegistry(session))
+        if not classification.segments:  # nothing but cover pages: keep the file whole
+            return unclassified(len(texts), "no document found besides a cover sheet")
+        return classification
 
     def _documents(self, source: str, prepared: _Prepared) -> list[Document]:
         received = dt.datetime.now(dt.UTC)

@@ -224,3 +224,63 @@ def test_no_patient_information_in_the_logs(
     assert caplog.records, "the pipeline logs its progress"
     for secret in ("Quintessa", "Vandermolen", "1961", "99812"):
         assert secret not in caplog.text
+
+
+def test_a_fax_of_two_documents_is_split_and_filed(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from classify import load_classifier
+    from indexer.patients import upsert_patients
+    from recordroom.core import Patient
+
+    with database.session() as session:
+        upsert_patients(
+            session,
+            [
+                Patient("A100", "Rivera", "Ana", dt.date(1984, 7, 9)),
+                Patient("B200", "Okafor", "Chidi", dt.date(1971, 2, 23)),
+                Patient("B201", "Okafor", "Chika", dt.date(1971, 2, 23)),  # Chidi's twin
+            ],
+        )
+        session.commit()
+    pipeline = Pipeline(
+        settings,
+        database,
+        LocalObjectStore(settings.objects_dir),
+        TesseractEngine(settings),
+        load_classifier(settings),
+    )
+    cover = [
+        "FAX COVER SHEET",
+        "To: Records",
+        "From: Valley Laboratory",
+        "Fax: (555) 201-3344",
+        "Pages: 3 including cover",
+        "CONFIDENTIAL",
+    ]
+    lab = [
+        "LABORATORY REPORT",
+        "Patient: Rivera, Ana   DOB: 07/09/1984",
+        "Collected 11/20/2026",
+        "Hemoglobin 13.9 g/dL  (12.0-16.0)",
+        "Potassium 4.2 mmol/L  (3.5-5.1)",
+    ]
+    referral = [
+        "REFERRAL FOR CONSULTATION",
+        "Patient name: Chidi Okafor",
+        "Date of birth: 02/23/1971",
+        "Refer to: Cardiology",
+        "Reason for referral: exertional chest pain",
+    ]
+    fax = samples.write_text_pdf(tmp_path / "fax.pdf", [cover, lab, referral])
+    outcome = pipeline.ingest_paths([fax])[0]
+    assert outcome.status == "stored" and len(outcome.document_ids) == 2
+    with database.session() as session:
+        first, second = (get_document(session, i) for i in outcome.document_ids)
+    assert (first.source_pages, second.source_pages) == ((2,), (3,))
+    assert (first.doc_type, first.patient_mrn) == ("lab_report", "A100")
+    assert (second.doc_type, second.patient_mrn) == ("referral", "B200")
+    assert first.sender_fax and "3344" in first.sender_fax
+    assert first.pages[0].number == 1 and "Potassium" in first.pages[0].text
