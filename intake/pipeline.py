@@ -124,9 +124,9 @@ class Pipeline:
             try:
                 if job.attempts > MAX_ATTEMPTS:
                     raise QuarantineError(
-                        f"{source_name} stopped processing {MAX_ATTEMPTS} times in a row "
-                        "(the program was interrupted each time); check the file and drop it "
-                        "in the inbox again"
+                        f"{source_name} could not be finished {MAX_ATTEMPTS} times in a row "
+                        "(the program was interrupted or the OCR engine failed each time); "
+                        "check the file and drop it in the inbox again"
                     )
                 outcome = self._process_job(session, job, claimed, source_name)
             except QuarantineError as error:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -17,11 +18,12 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
 from intake.files import SettleTracker, inbox_files
-from recordroom.core import IngestOutcome
+from recordroom.core import IngestOutcome, RecordroomError
 from recordroom.settings import Settings
 
 log = logging.getLogger("recordroom.watch")
 
+RETRY_SECONDS = 300.0  # how often files left in processing by a failure are tried again
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "davfs", "vboxsf"}
 )
@@ -63,9 +65,16 @@ class _Wake(FileSystemEventHandler):
 class InboxWatcher:
     """Hands each settled inbox file to ``take`` until ``stop`` is set."""
 
-    def __init__(self, settings: Settings, take: Callable[[Path], IngestOutcome | None]) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        take: Callable[[Path], IngestOutcome | None],
+        retry: Callable[[], object] | None = None,
+    ) -> None:
         self.settings = settings
         self.take = take
+        self.retry = retry  # runs every RETRY_SECONDS: files a failure left in processing
+        self.last_retry = time.monotonic()
         self.tracker = SettleTracker(settings.settle_seconds)
         self.wake = threading.Event()
 
@@ -116,11 +125,28 @@ class InboxWatcher:
         workers = min(self.settings.ocr_worker_count, len(ready))
         if workers <= 1:
             for path in ready:
-                self.take(path)
+                self._take_safely(path)
         else:
             with ThreadPoolExecutor(workers, thread_name_prefix="intake") as pool:
-                list(pool.map(self.take, ready))
+                list(pool.map(self._take_safely, ready))
+        if self.retry is not None and time.monotonic() - self.last_retry > RETRY_SECONDS:
+            self.last_retry = time.monotonic()
+            self._safely(self.retry, "retrying files left in processing")
         return self.tracker.waiting
+
+    def _take_safely(self, path: Path) -> None:
+        self._safely(lambda: self.take(path), path.name)
+
+    @staticmethod
+    def _safely(action: Callable[[], object], what: str) -> None:
+        """Run one file's work; a failure that is not the file's fault (OCR engine, storage,
+        database) leaves the file in processing to be retried, and the watcher goes on."""
+        try:
+            action()
+        except RecordroomError as error:
+            log.error("%s: %s; it will be retried", what, error)
+        except Exception as error:  # a bug must not stop the watcher; its text may hold PHI
+            log.error("%s: unexpected %s; it will be retried", what, type(error).__name__)
 
     def run_once(self) -> None:
         """Take everything in the inbox now, waiting for files still being written, then return."""

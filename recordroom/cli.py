@@ -43,7 +43,7 @@ def _run_watcher(settings: Settings, *, once: bool) -> int:
     app = open_app(settings)
     try:
         app.pipeline.recover()
-        watcher = InboxWatcher(settings, app.pipeline.take_from_inbox)
+        watcher = InboxWatcher(settings, app.pipeline.take_from_inbox, app.pipeline.recover)
         if once:
             watcher.run_once()
             return 0

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import threading
 import time
 from dataclasses import replace
@@ -51,3 +52,28 @@ def test_watcher_hands_over_settled_files_once(settings: Settings, mode: str) ->
 
 def test_auto_mode_uses_inotify_on_a_local_disk(settings: Settings) -> None:
     assert InboxWatcher(settings, lambda path: None).mode() == "inotify"
+
+
+def test_a_failure_that_is_not_the_files_fault_does_not_stop_the_watcher(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    from recordroom.core import OcrEngineError
+
+    settings.inbox.mkdir(parents=True)
+    for name in ("a.pdf", "b.pdf"):
+        (settings.inbox / name).write_bytes(b"x")
+        old = time.time() - 60
+        os.utime(settings.inbox / name, (old, old))
+    taken: list[str] = []
+
+    def take(path: Path) -> IngestOutcome | None:
+        if path.name == "a.pdf":
+            raise OcrEngineError("tesseract timed out on a.pdf")
+        taken.append(path.name)
+        path.unlink()
+        return None
+
+    watcher = InboxWatcher(replace(settings, ocr_workers=1), take)
+    watcher.process_ready()
+    assert taken == ["b.pdf"]
+    assert "tesseract timed out on a.pdf; it will be retried" in caplog.text
