@@ -106,3 +106,10 @@ def test_tesseract_failures_are_engine_errors(
     with pytest.raises(OcrEngineError, match=words) as raised:
         engine.extract(path)
     assert "page.png" in str(raised.value)
+
+
+def test_image_just_over_the_pixel_limit(tmp_path: Path) -> None:
+    # Pillow itself only warns below twice its limit; recordroom holds the limit exactly.
+    path = write_png(tmp_path / "big scan.png", Image.new("L", (1200, 1000), 255))
+    with pytest.raises(FileTooLargeError, match=r"big scan\.png has a page of more than"):
+        TesseractEngine(Settings(ocr_workers=1, max_image_pixels=1_000_000)).extract(path)

@@ -1,0 +1,188 @@
+"""``TesseractEngine``: the OCR stage as a sequence of small steps.
+
+check the file → plan its pages (text layer or OCR) → OCR the pages in parallel → assemble the
+result and the searchable PDF. Pages run in a process pool only when there are several to OCR, so
+a one-page scan or a born-digital PDF never pays the pool's start-up.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import time
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from types import TracebackType
+
+from PIL import Image
+
+from ocr import images, messages, pdf, searchable, tesseract
+from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
+from ocr.sniff import PDF, READABLE, sniff_media_type
+from recordroom.core import OcrEngineError, OcrResult, Page
+from recordroom.settings import Settings
+
+
+def check_file(path: Path, settings: Settings) -> str:
+    """The file's media type, once known to be non-empty, not too big and of a kind we read."""
+    name = path.name
+    size = path.stat().st_size
+    if size == 0:
+        raise messages.empty_file(name)
+    if size > settings.max_file_mb * 1024 * 1024:
+        raise messages.too_big(name, size / 1024 / 1024, settings.max_file_mb)
+    media_type = sniff_media_type(path)
+    if media_type not in READABLE:
+        raise messages.unsupported(name, media_type)
+    return media_type
+
+
+def count_image_pages(path: Path, settings: Settings) -> int:
+    name = path.name
+    with images.pixel_limit(settings.max_image_pixels, name):
+        try:
+            with Image.open(path) as source:
+                images.check_pixels(source, name=name, max_pixels=settings.max_image_pixels)
+                count = images.count_frames(source)
+        except (OSError, ValueError, EOFError, SyntaxError) as exc:
+            raise messages.corrupt_image(name) from exc
+    if count == 0:
+        raise messages.no_pages(name)
+    if count > settings.max_pages:
+        raise messages.too_many_pages(name, count, settings.max_pages)
+    return count
+
+
+def _text_page(number: int, text: str, seconds: float) -> Page:
+    return Page(number=number, text=text, method="text_layer", seconds=round(seconds, 4))
+
+
+class TesseractEngine:
+    """Text from every page of a PDF, TIFF, PNG or JPEG file (satisfies ``OcrEngine``)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._pool: ProcessPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        tesseract.limit_threads()
+
+    def __enter__(self) -> TesseractEngine:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes (they start again on the next file that needs them)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
+        media_type = check_file(path, self._settings)
+        options = OcrOptions(
+            languages=self._settings.ocr_languages,
+            timeout=self._settings.ocr_timeout_seconds,
+            max_pixels=self._settings.max_image_pixels,
+            want_pdf=make_searchable_pdf,
+        )
+        if media_type == PDF:
+            return self._extract_pdf(path, options)
+        return self._extract_image(path, options)
+
+    def _extract_image(self, path: Path, options: OcrOptions) -> OcrResult:
+        count = count_image_pages(path, self._settings)
+        jobs = [PageJob(path, path.name, "image", index, options) for index in range(count)]
+        outcomes = self._run(jobs)
+        pdf_pages: list[bytes | int] = [o.pdf for o in outcomes if o.pdf is not None]
+        return self._result(
+            [o.page for o in outcomes],
+            [o.png for o in outcomes],
+            searchable.merge_pages(pdf_pages, None) if options.want_pdf else None,
+        )
+
+    def _extract_pdf(self, path: Path, options: OcrOptions) -> OcrResult:
+        started = time.perf_counter()
+        plans = pdf.plan_pages(path, path.name, self._settings.max_pages)
+        planning = (time.perf_counter() - started) / len(plans)
+        jobs = [
+            PageJob(path, path.name, "pdf", plan.index, options, plan)
+            for plan in plans
+            if plan.text is None
+        ]
+        outcomes = {job.index: outcome for job, outcome in zip(jobs, self._run(jobs), strict=True)}
+        pages: list[Page] = []
+        pngs: list[bytes] = []
+        pdf_pages: list[bytes | int] = []
+        for plan in plans:
+            outcome = outcomes.get(plan.index)
+            if outcome is None:
+                pages.append(_text_page(plan.index + 1, plan.text or "", planning))
+                pngs.append(b"")  # born-digital pages are never rasterised
+                pdf_pages.append(plan.index)
+            else:
+                pages.append(outcome.page)
+                pngs.append(outcome.png)
+                pdf_pages.append(outcome.pdf if outcome.pdf is not None else plan.index)
+        made = None
+        if options.want_pdf:
+            made = path.read_bytes() if not outcomes else searchable.merge_pages(pdf_pages, path)
+        return self._result(pages, pngs if outcomes else [], made)
+
+    def _result(
+        self, pages: Sequence[Page], pngs: Sequence[bytes], searchable_pdf: bytes | None
+    ) -> OcrResult:
+        threshold = self._settings.ocr_low_confidence
+        low = tuple(
+            page.number
+            for page in pages
+            if page.method == "ocr" and (page.confidence or 0.0) < threshold
+        )
+        return OcrResult(
+            pages=tuple(pages),
+            searchable_pdf=searchable_pdf,
+            page_images=tuple(pngs),
+            low_confidence_pages=low,
+        )
+
+    def _run(self, jobs: Sequence[PageJob]) -> list[PageOutcome]:
+        workers = min(self._settings.ocr_worker_count, len(jobs))
+        # A daemon process (a multiprocessing worker of the caller's) may not start children.
+        if workers <= 1 or multiprocessing.current_process().daemon:
+            return [ocr_page(job) for job in jobs]
+        executor = self._executor()
+        futures = [executor.submit(ocr_page, job) for job in jobs]
+        try:
+            return [future.result() for future in futures]
+        except BrokenProcessPool as exc:
+            self._pool = None
+            raise OcrEngineError(
+                f"an OCR worker process died while reading {jobs[0].name}; "
+                "check the machine's free memory and retry the file"
+            ) from exc
+        finally:
+            for future in futures:  # one bad page decides the file: drop what is still queued
+                future.cancel()
+
+    def _executor(self) -> ProcessPoolExecutor:
+        with self._pool_lock:
+            return self._start_pool()
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            # forkserver: workers do not inherit the caller's threads (watcher, database).
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["ocr.pages"])
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._settings.ocr_worker_count,
+                mp_context=context,
+                initializer=tesseract.limit_threads,
+            )
+        return self._pool
