@@ -56,6 +56,13 @@ def _has_no_pages(path: Path) -> bool:
         return False
 
 
+def _is_encrypted(path: Path) -> bool:
+    try:
+        return PdfReader(path).is_encrypted
+    except (PdfReadError, ValueError, KeyError, TypeError):
+        return False
+
+
 # PDFium is not thread-safe: a caller that reads files from several threads takes turns here.
 # Worker processes are single-threaded, so only the caller's own process ever waits.
 _PDFIUM = threading.Lock()
@@ -68,7 +75,9 @@ def open_pdf(path: Path, name: str) -> Iterator[pdfium.PdfDocument]:
         try:
             document = pdfium.PdfDocument(str(path))
         except pdfium.PdfiumError as exc:
-            if exc.err_code == pdfium_raw.FPDF_ERR_PASSWORD:
+            # PDFium's error code is process-wide and can be left over from an earlier file:
+            # pypdf confirms what is wrong with this one.
+            if _is_encrypted(path):
                 raise encrypted(name) from exc
             if _has_no_pages(path):
                 raise no_pages(name) from exc
