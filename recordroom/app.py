@@ -19,9 +19,11 @@ log = logging.getLogger("recordroom")
 class App:
     settings: Settings
     database: Database
+    ocr: TesseractEngine
     pipeline: Pipeline
 
     def close(self) -> None:
+        self.ocr.close()
         self.database.dispose()
 
 
@@ -45,11 +47,12 @@ def load_classifier(settings: Settings) -> DocumentClassifier | None:
 
 def open_app(settings: Settings, *, with_classifier: bool = True) -> App:
     database = open_database(settings)
+    engine = TesseractEngine(settings)
     pipeline = Pipeline(
         settings,
         database,
         open_store(settings),
-        TesseractEngine(settings),
+        engine,
         load_classifier(settings) if with_classifier else None,
     )
-    return App(settings, database, pipeline)
+    return App(settings, database, engine, pipeline)

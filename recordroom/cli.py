@@ -88,7 +88,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ocr(args: argparse.Namespace, settings: Settings) -> int:
     from ocr import TesseractEngine
 
-    result = TesseractEngine(settings).extract(Path(args.file), make_searchable_pdf=False)
+    with TesseractEngine(settings) as engine:
+        result = engine.extract(Path(args.file), make_searchable_pdf=False)
     if args.json:
         _print_json(
             {
@@ -234,6 +235,7 @@ def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
                         f"{', needs review' if line['needs_review'] else ''}"
                     )
     finally:
+        engine.close()
         database.dispose()
     return 0
 
