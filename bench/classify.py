@@ -4,9 +4,10 @@ Sets, all held out from training:
 
 - MTSamples notes whose id hashes to the test bucket (clean text);
 - real provider forms whose provider hashes to the test bucket;
-- generated forms of an unseen seed, as clean text;
-- generated forms rendered as pages, degraded (skew, dust), sent as fax TIFFs (fine and normal
-  resolution) or scanned PDFs, and read back through the real OCR (``ocr.TesseractEngine``).
+- generated forms of an unseen seed in the generator's hard style (``classify.generate.HARD``: most
+  without a readable title, another type's words in each, heavier OCR-like damage), as clean text;
+- the same hard-style forms rendered as pages, degraded (skew, dust), sent as fax TIFFs (fine and
+  normal resolution) or scanned PDFs, and read back through the real OCR (``ocr.TesseractEngine``).
   OCR text is cached under ``bench/out/`` so a second run takes seconds.
 
 For each set: accuracy and macro-F1 of this project's classifier (rules + spaCy) and of a reference
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from classify.doctype import SpacyDocTypeClassifier
-from classify.generate import GENERATOR_VERSION, generate_document
+from classify.generate import GENERATOR_VERSION, HARD, generate_document
 from classify.train import (
     Example,
     Scores,
@@ -172,7 +173,7 @@ def ocr_examples(reader: CachedOcr, per_type: int = OCR_PER_TYPE) -> list[tuple[
     out: list[tuple[Example, str]] = []
     for doc_type in OCR_TYPES:
         for index in range(per_type):
-            text = generate_document(rng, doc_type)
+            text = generate_document(rng, doc_type, style=HARD)
             rendering = RENDERINGS[index % len(RENDERINGS)]
             read = "\n\f".join(reader.read([text], rendering, seed=index))
             out.append(

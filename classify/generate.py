@@ -12,13 +12,15 @@ offices write them); ``generate_document`` is the entry point other benches call
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import random
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from recordroom.core import DOC_TYPES, Patient
 
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 # The types the generator writes for training: those the shared data lacks or holds too few of.
 TRAINING_TYPES: tuple[str, ...] = (
@@ -31,6 +33,8 @@ TRAINING_TYPES: tuple[str, ...] = (
     "fax_cover_sheet",
     "records_request",
     "intake_form",
+    # Real provider forms hold many authorizations, but none short, faxed or OCR-damaged.
+    "authorization",
 )
 
 FIRST_NAMES = (
@@ -95,6 +99,36 @@ STREETS = ("Main St", "Oak Ave", "Elm Street", "Maple Dr", "Calle Sol", "Park Bl
 
 
 Builder = Callable[[random.Random, Patient, str], list[str]]
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """How hard the generated paper is to read.
+
+    ``STANDARD`` is what the model trains on. ``HARD`` is for held-out sets only: more documents
+    without a readable title, always another type's words, heavier OCR damage and layout mixing,
+    so the set measures reading the body rather than remembering the generator.
+    """
+
+    title_drop_rate: float  # real paper often has no title a rule could read (cropped, in a logo)
+    confusable_rate: float
+    noise_rates: tuple[float, ...]
+    layout_rate: float
+
+
+STANDARD = Style(
+    title_drop_rate=0.4,
+    confusable_rate=0.6,
+    noise_rates=(0.0, 0.0, 0.01, 0.03, 0.06),
+    layout_rate=0.45,
+)
+HARD = Style(
+    title_drop_rate=0.75,
+    confusable_rate=1.0,
+    noise_rates=(0.02, 0.04, 0.06, 0.09),
+    layout_rate=0.9,
+)
+_STYLE: contextvars.ContextVar[Style] = contextvars.ContextVar("generator_style", default=STANDARD)
 
 
 # ---------------------------------------------------------------- small pieces
@@ -224,7 +258,7 @@ def _fax_banner(rng: random.Random) -> str:
 
 def _title(rng: random.Random, titles: Sequence[str]) -> list[str]:
     """A title in one of several casings, or none at all (the body must then speak for itself)."""
-    if rng.random() < 0.25:
+    if rng.random() < _STYLE.get().title_drop_rate:
         return []
     title = _pick(rng, titles)
     casing = rng.randrange(3)
@@ -843,6 +877,8 @@ def _records_request(rng: random.Random, patient: Patient, lang: str) -> list[st
             "Se adjunta autorización firmada. Envíe los registros por fax o correo.",
         ]
         return title + body
+    if rng.random() < 0.25:
+        return _records_request_letter(rng, requester)
     title = _title(
         rng,
         (
@@ -890,6 +926,34 @@ def _records_request(rng: random.Random, patient: Patient, lang: str) -> list[st
         ),
     ]
     return title + body
+
+
+def _records_request_letter(rng: random.Random, requester: str) -> list[str]:
+    """A third party's request written as a letter: no form title, a letter's words."""
+    return [
+        _pick(rng, ("Dear Custodian of Records:", "To Whom It May Concern:", "Dear Sir or Madam:")),
+        _pick(
+            rng,
+            (
+                "This office represents the above-named individual. Please forward copies of "
+                "all medical and billing records in your possession.",
+                "We are evaluating a claim for the above patient and ask that you send your "
+                "treatment records, including office notes and test results.",
+                "Enclosed is a signed authorization. Kindly provide the records listed below "
+                "at your earliest convenience.",
+            ),
+        ),
+        _pick(
+            rng,
+            (
+                f"Please remit your invoice for copying charges to {requester}.",
+                "If there is a charge for this service, please contact our office first.",
+                "Thank you for your prompt attention to this request.",
+            ),
+        ),
+        _pick(rng, ("Sincerely,", "Very truly yours,", "Regards,")),
+        requester,
+    ]
 
 
 def _intake(rng: random.Random, patient: Patient, lang: str) -> list[str]:
@@ -1104,6 +1168,143 @@ CLINICAL_LINES: tuple[str, ...] = (
 )
 
 
+# Lines that borrow another type's words, as real paper does: a records request encloses an
+# authorization, a registration form asks the patient to authorize billing, a cover sheet's subject
+# names what follows. They keep the generated set from being separable by one keyword.
+CONFUSABLE_LINES: dict[str, tuple[str, ...]] = {
+    "records_request": (
+        "A signed authorization for release of information is enclosed.",
+        "This request is made pursuant to the patient's HIPAA authorization dated {date}.",
+        "Please include referral letters, consultation notes and lab results.",
+        "Attention: Custodian of Records / Release of Information Department",
+    ),
+    "referral": (
+        "Prior authorization number: {number}   Visits approved: 3",
+        "Please fax your consultation note and any lab results back to {phone}.",
+        "Member ID: {number}   Health Plan: {payer}",
+        "Medications: {drug}. Pharmacy: {pharmacy}",
+    ),
+    "prior_authorization": (
+        "Referral on file with PCP: Yes / No",
+        "Attach chart notes, lab results and imaging reports supporting the request.",
+        "Pharmacy: {pharmacy}   Refills requested: 3",
+        "Fax completed form to {phone}. Incomplete requests will be returned.",
+    ),
+    "rx_refill_request": (
+        "Prior authorization may be required by the patient's plan.",
+        "Insurance: {payer}   Member ID: {number}",
+        "Last office visit: {date}   Last lab results: {date}",
+        "Please sign and fax back to the pharmacy.",
+    ),
+    "lab_report": (
+        "Referring physician: {doctor}   Copy to: {doctor}",
+        "Insurance: {payer}   Member ID: {number}",
+        "Fax results to ordering provider at {phone}.",
+    ),
+    "eob": (
+        "Member ID: {number}   Group: {number}",
+        "Prior authorization was not obtained for this service.",
+        "Provider: {doctor}   Referral: not required",
+        "Pharmacy claim processed by {pharmacy}.",
+    ),
+    "insurance_card": (
+        "Prior authorization required for inpatient admission.",
+        "Pharmacy help desk: {phone}",
+        "Send claims to: PO Box {number}",
+    ),
+    "intake_form": (
+        "I authorize the release of any medical information necessary to process my claims.",
+        "Referring physician: __________   Primary care physician: __________",
+        "Preferred pharmacy: __________   Insurance member ID: __________",
+        "I request that copies of my records be sent to my primary care physician.",
+    ),
+    "fax_cover_sheet": (
+        "RE: Records request - signed authorization attached",
+        "Attached please find the referral and recent lab results.",
+        "Prior authorization request for {drug} enclosed.",
+        "Please review the attached refill request and fax back.",
+    ),
+    "authorization": (
+        "Records requested: office notes, lab results, imaging reports.",
+        "Purpose of the request: continuity of care / legal / insurance / personal.",
+        "Fax completed form to the Release of Information Department at {phone}.",
+    ),
+}
+
+
+def _confusable_lines(rng: random.Random, doc_type: str) -> list[str]:
+    options = CONFUSABLE_LINES.get(doc_type, ())
+    if not options or rng.random() < 1.0 - _STYLE.get().confusable_rate:
+        return []
+    values = _fill_values(rng)
+    return [line.format(**values) for line in _sentences(rng, options, 1, 2)]
+
+
+def _fill_values(rng: random.Random) -> dict[str, str]:
+    code, diagnosis = DIAGNOSES[rng.randrange(len(DIAGNOSES))]
+    drug, strength = DRUGS[rng.randrange(len(DRUGS))]
+    return {
+        "payer": _pick(rng, PAYERS),
+        "number": str(rng.randint(100000, 999999999)),
+        "drug": f"{drug} {strength}",
+        "diagnosis": f"{code} {diagnosis}",
+        "doctor": _pick(rng, DOCTORS),
+        "phone": _phone(rng),
+        "pharmacy": _pick(rng, PHARMACIES),
+        "date": _date(rng, _recent(rng)),
+    }
+
+
+def _mixed_layout(rng: random.Random, lines: list[str]) -> list[str]:
+    """How text extraction lays a page out: two columns on one line, wrapped or split fields."""
+    style = rng.random() * STANDARD.layout_rate / _STYLE.get().layout_rate
+    if style < 0.25:  # two columns side by side, as ``pdftotext -layout`` keeps them
+        out: list[str] = []
+        i = 0
+        while i < len(lines):
+            if i + 1 < len(lines) and rng.random() < 0.5 and len(lines[i]) < 60:
+                out.append(f"{lines[i]}{' ' * rng.randint(3, 12)}{lines[i + 1]}")
+                i += 2
+            else:
+                out.append(lines[i])
+                i += 1
+        return out
+    if style < 0.45:  # narrow columns: long lines wrapped at a word
+        width = rng.randint(28, 50)
+        wrapped: list[str] = []
+        for line in lines:
+            words, current = line.split(" "), ""
+            for word in words:
+                if current and len(current) + len(word) > width:
+                    wrapped.append(current)
+                    current = word
+                else:
+                    current = f"{current} {word}" if current else word
+            wrapped.append(current)
+        return wrapped
+    return lines
+
+
+def _ocr_words(rng: random.Random, line: str, rate: float) -> str:
+    """OCR damage between words: a word split in two, two words run together, stray marks."""
+    if rate <= 0:
+        return line
+    words = line.split(" ")
+    out: list[str] = []
+    for word in words:
+        roll = rng.random()
+        if roll < rate and len(word) > 5:
+            cut = rng.randint(2, len(word) - 2)
+            out.append(f"{word[:cut]} {word[cut:]}")
+        elif roll < 2 * rate and out:
+            out[-1] += word
+        elif roll < 2.5 * rate:
+            out.append(_pick(rng, ("|", "~", "'", ".", ",,", "_")) + word)
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
 def _shared_lines(rng: random.Random, count: int) -> list[str]:
     code, diagnosis = DIAGNOSES[rng.randrange(len(DIAGNOSES))]
     drug, strength = DRUGS[rng.randrange(len(DRUGS))]
@@ -1150,6 +1351,8 @@ def generate_lines(
     body = BUILDERS[doc_type](rng, patient, lang)
     if doc_type in TRAINING_TYPES or doc_type == "authorization":
         body = _with_noise_lines(rng, body)
+        for line in _confusable_lines(rng, doc_type):
+            body.insert(rng.randint(1, max(1, len(body))), line)
     lines: list[str] = []
     if rng.random() < 0.35:
         lines.append(_fax_banner(rng))
@@ -1166,24 +1369,34 @@ def generate_lines(
             lines.extend([*header, *body])
     if rng.random() < 0.3:
         lines.append(f"Page 1 of {rng.randint(1, 3)}")
-    rate = rng.choice((0.0, 0.0, 0.01, 0.03))
+    lines = _mixed_layout(rng, lines)
+    rate = rng.choice(_STYLE.get().noise_rates)
     if not noise:
         return lines
-    return [_typo(rng, line, rate) for line in lines]
+    return [_ocr_words(rng, _typo(rng, line, rate), rate / 2) for line in lines]
 
 
 def generate_document(
-    rng: random.Random, doc_type: str, patient: Patient | None = None, *, noise: bool = True
+    rng: random.Random,
+    doc_type: str,
+    patient: Patient | None = None,
+    *,
+    noise: bool = True,
+    style: Style = STANDARD,
 ) -> str:
     """The text of one made-up document of ``doc_type`` about ``patient`` (or a made-up one)."""
-    return "\n".join(generate_lines(rng, doc_type, patient, noise=noise))
+    token = _STYLE.set(style)
+    try:
+        return "\n".join(generate_lines(rng, doc_type, patient, noise=noise))
+    finally:
+        _STYLE.reset(token)
 
 
-def generate_corpus(seed: int, per_type: int) -> list[tuple[str, str]]:
+def generate_corpus(seed: int, per_type: int, *, style: Style = STANDARD) -> list[tuple[str, str]]:
     """``(text, doc_type)`` pairs, ``per_type`` of each training type, from one seed."""
     rng = random.Random(seed)
     return [
-        (generate_document(rng, doc_type), doc_type)
+        (generate_document(rng, doc_type, style=style), doc_type)
         for doc_type in TRAINING_TYPES
         for _ in range(per_type)
     ]

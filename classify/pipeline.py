@@ -194,8 +194,7 @@ def read_sender(cover_texts: Sequence[str]) -> Sender:
     for text in cover_texts:
         if fax is None:
             found = _SENDER_FAX.search(text) or _BANNER_FROM.search(text)
-            if found:
-                fax = _clean_phone(found.group("fax"))
+            fax = _clean_phone(found.group("fax")) if found else _fax_in_from_block(text)
         if name is None:
             for found_name in _SENDER_NAME.finditer(text):
                 value = found_name.group("name").strip(" :_-")
@@ -203,6 +202,27 @@ def read_sender(cover_texts: Sequence[str]) -> Sender:
                     name = value
                     break
     return Sender(name, fax)
+
+
+_FROM_LINE = re.compile(r"^\s*(?:from|sender|remitente|de)\s*:", re.IGNORECASE)
+_TO_LINE = re.compile(r"^\s*(?:to|attn|attention|recipient|para|a)\s*:", re.IGNORECASE)
+_FAX_FIELD = re.compile(rf"\bfax\b\s*(?:#|no\.?|number)?\s*:?\s*(?P<fax>{_PHONE})", re.IGNORECASE)
+
+
+def _fax_in_from_block(text: str) -> str | None:
+    """A plain "Fax:" field on the "From:" line or in the lines under it, before any "To:"."""
+    in_from = False
+    for line in text.splitlines():
+        if _FROM_LINE.match(line):
+            in_from = True
+        elif _TO_LINE.match(line):
+            in_from = False
+        if not in_from:
+            continue
+        found = _FAX_FIELD.search(line)
+        if found:
+            return _clean_phone(found.group("fax"))
+    return None
 
 
 def _has_letters(value: str) -> bool:

@@ -75,7 +75,9 @@ TITLE_RULES: tuple[Rule, ...] = (
     _rule(
         "prior_authorization",
         "prior authorization",
-        r"\bprior (authorization|approval)\b|\bpre-?authori[sz]ation\b",
+        # Not "prior authorization required for ..." or "... number:" (a card's or referral's line).
+        r"\bprior (authorization|approval)\b(?! (is |may be |was |not )?(required|needed|obtained)"
+        r"| (number|no\b|#))|\bpre-?authori[sz]ation\b",
         r"\bpre-?certification\b|\bprecert\b|\bpre-?determination request\b",
         r"\bautorizacion previa\b|\bpre-?autorizacion\b|\bprecertificacion\b",
         r"\bcoverage determination request\b|\bformulary exception\b",
@@ -161,7 +163,7 @@ TITLE_RULES: tuple[Rule, ...] = (
         "progress_note",
         "progress note title",
         r"^\W*(progress|office visit|clinic|soap|follow-?up( visit)?) note\W*(\d+\W*)?$",
-        r"^\W*office visit\W*$",
+        r"^\W*office visit\s*$",  # not "office visit - $25", a card's copay line
         r"^\W*nota de (evolucion|seguimiento|consulta de seguimiento)\W*$",
         top_lines=NOTE_TITLE_LINES,
     ),
@@ -205,9 +207,28 @@ _RECORD_KINDS = re.compile(
 _CHECKBOX = re.compile(r"[\u25a1\u2610\u2611\u2612\u25a0\u2022]|\[ ?\]|\( \)")
 
 
+_SUBJECT_LINE = re.compile(r"(^|\s{2,})\W*(re|subject|asunto|regarding|attn|attention)\b\s*:")
+# Lines that open like a sentence ("A signed authorization for release ... is enclosed").
+_SENTENCE_START = re.compile(r"^\W*(a|an|the|this|these|please|i|we|if|my|our|it)\s")
+_LONG_NUMBER = re.compile(r"\d{5,}")
+
+
 def _is_title_line(line: str) -> bool:
-    """Short, and not a checklist of record kinds (which names "pathology report" in passing)."""
-    if len(line.split()) > TITLE_WORDS or _CHECKBOX.search(line):
+    """Short, and none of the lines that name a form in passing.
+
+    Not a checklist of record kinds (which names "pathology report" in passing), not a sentence
+    ("Prior authorization required for inpatient admission." on an insurance card), not a fax's
+    subject line ("RE: records request"), not a field carrying a number ("Prior authorization
+    number: 116359847" on a referral).
+    """
+    words = line.split()
+    if len(words) > TITLE_WORDS or _CHECKBOX.search(line):
+        return False
+    if len(words) > 1 and line.rstrip().endswith(".") and not line.rstrip().endswith(".."):
+        return False
+    if len(words) > 3 and _SENTENCE_START.search(line):
+        return False
+    if _SUBJECT_LINE.search(line) or _LONG_NUMBER.search(line):
         return False
     return len(_RECORD_KINDS.findall(line)) < 3
 

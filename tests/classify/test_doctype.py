@@ -8,14 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier, read_training_record
+from classify.doctype import (
+    MODEL_DIR,
+    PIPELINE_DIR_NAME,
+    STRUCTURE_DIR_NAME,
+    SpacyDocTypeClassifier,
+    combine,
+    read_training_record,
+    structure_text,
+)
 from classify.generate import generate_document
 from classify.train import DATA_DIR, evaluate, input_fingerprint, load_forms, load_mtsamples
 from recordroom.core import DOC_TYPES, ClassifierError
-
-needs_data = pytest.mark.skipif(
-    not (DATA_DIR / "mtsamples_train.csv").is_file(), reason="shared training data not present"
-)
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +27,6 @@ def classifier() -> SpacyDocTypeClassifier:
     return SpacyDocTypeClassifier.load()
 
 
-@needs_data
 def test_the_model_was_trained_on_the_current_data() -> None:
     """A stale model (data or generator changed since `make model`) fails here."""
     record = read_training_record()
@@ -60,17 +63,15 @@ def test_a_missing_model_is_an_error_a_person_can_act_on(tmp_path: Path) -> None
         SpacyDocTypeClassifier.load(broken)
 
 
-@needs_data
 def test_held_out_clinical_notes_above_a_floor(classifier: SpacyDocTypeClassifier) -> None:
     sample = load_mtsamples().test[:120]
     scores = evaluate(lambda text: classifier.predict(text)[0], sample)
-    assert scores.accuracy >= 0.8
+    assert scores.accuracy >= 0.87
 
 
-@needs_data
 def test_held_out_providers_forms_above_a_floor(classifier: SpacyDocTypeClassifier) -> None:
     scores = evaluate(lambda text: classifier.predict(text)[0], load_forms().test)
-    assert scores.accuracy >= 0.85
+    assert scores.accuracy >= 0.93
 
 
 def test_generated_forms_of_an_unseen_seed(classifier: SpacyDocTypeClassifier) -> None:
@@ -79,10 +80,9 @@ def test_generated_forms_of_an_unseen_seed(classifier: SpacyDocTypeClassifier) -
              "insurance_card", "eob", "fax_cover_sheet")  # fmt: skip
     pairs = [(kind, generate_document(rng, kind)) for kind in kinds for _ in range(6)]
     right = sum(classifier.predict(text)[0] == kind for kind, text in pairs)
-    assert right / len(pairs) >= 0.9
+    assert right / len(pairs) >= 0.95
 
 
-@needs_data
 def test_a_changed_data_file_changes_the_fingerprint(tmp_path: Path) -> None:
     for name in ("mtsamples_train.csv", "forms_train.jsonl"):
         shutil.copy(DATA_DIR / name, tmp_path / name)
@@ -92,7 +92,6 @@ def test_a_changed_data_file_changes_the_fingerprint(tmp_path: Path) -> None:
     assert input_fingerprint(tmp_path) != read_training_record()["inputs"]
 
 
-@needs_data
 def test_forms_are_split_by_provider_and_notes_by_id() -> None:
     forms = load_forms()
     train_providers = {example.key.split("/")[0] for example in forms.train}
@@ -101,3 +100,53 @@ def test_forms_are_split_by_provider_and_notes_by_id() -> None:
     notes = load_mtsamples()
     assert not {e.key for e in notes.train} & {e.key for e in notes.test}
     assert 0.1 < len(notes.test) / (len(notes.train) + len(notes.test)) < 0.3
+
+
+SOAP_NOTE = (
+    "SUBJECTIVE: Cough for a week, no fever.\nOBJECTIVE: Lungs clear. BP 128/80.\n"
+    "ASSESSMENT: Viral bronchitis.\nPLAN: Fluids, return if worse."
+)
+ED_NOTE = (
+    "CHIEF COMPLAINT: Fall.\nHISTORY OF PRESENT ILLNESS: A 70-year-old woman brought to the "
+    "emergency department by ambulance after a fall at home.\nPHYSICAL EXAMINATION: Bruise on "
+    "the left hip.\nEMERGENCY DEPARTMENT COURSE: X-rays negative. Pain controlled.\n"
+    "DISPOSITION: Discharged home in stable condition."
+)
+CONSULT_NOTE = (
+    "REASON FOR CONSULTATION: Evaluation of atrial fibrillation.\nHISTORY OF PRESENT ILLNESS: "
+    "I was asked to see this 64-year-old man by Dr. X for new atrial fibrillation.\n"
+    "PAST MEDICAL HISTORY: Hypertension.\nSOCIAL HISTORY: Nonsmoker.\nREVIEW OF SYSTEMS: "
+    "Negative.\nIMPRESSION: Atrial fibrillation.\nRECOMMENDATIONS: Anticoagulation. Thank you "
+    "for this consultation."
+)
+
+
+def test_the_model_ships_both_pipelines() -> None:
+    for name in (PIPELINE_DIR_NAME, STRUCTURE_DIR_NAME):
+        assert (MODEL_DIR / name / "config.cfg").is_file()
+
+
+def test_the_structure_model_reads_shape_not_subject() -> None:
+    shape = structure_text(SOAP_NOTE)
+    assert "first_sec_subjective" in shape and "any_sec_plan" in shape
+    assert "bronchitis" not in shape
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [(SOAP_NOTE, "progress_note"), (ED_NOTE, "ed_note"), (CONSULT_NOTE, "consult_note")],
+)
+def test_note_kinds_that_share_their_words(
+    classifier: SpacyDocTypeClassifier, text: str, doc_type: str
+) -> None:
+    assert classifier.predict(text)[0] == doc_type
+
+
+def test_combined_scores_are_a_distribution() -> None:
+    words = {"consult_note": 0.7, "progress_note": 0.2, "authorization": 0.1}
+    structure = {"consult_note": 0.1, "progress_note": 0.9, "authorization": 0.5}
+    scores = combine(words, structure)
+    assert abs(sum(scores.values()) - 1.0) < 1e-9
+    assert max(scores, key=lambda label: scores[label]) == "progress_note"
+    # The structure model speaks only among note kinds: a form's share comes from the words.
+    assert abs(scores["authorization"] - 0.1) < 1e-9

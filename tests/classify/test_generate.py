@@ -62,3 +62,44 @@ def test_without_noise_the_header_is_intact() -> None:
     for doc_type in ("referral", "lab_report", "eob", "intake_form"):
         text = generate_document(rng, doc_type, PATIENT, noise=False).upper()
         assert "OKAFOR" in text
+
+
+def test_many_forms_carry_no_title_a_rule_can_read() -> None:
+    """The generated set must test the model, not only the title rules."""
+    from classify.rules import rule_doc_type
+
+    rng = random.Random(21)
+    texts = [generate_document(rng, kind) for kind in TRAINING_TYPES for _ in range(20)]
+    assert sum(rule_doc_type(text) is None for text in texts) / len(texts) >= 0.3
+
+
+def test_forms_borrow_the_words_of_other_types() -> None:
+    rng = random.Random(22)
+    requests = [generate_document(rng, "records_request").lower() for _ in range(40)]
+    assert sum("authoriz" in text for text in requests) >= 8
+    cards = [generate_document(rng, "insurance_card").lower() for _ in range(40)]
+    assert sum("prior authorization" in text for text in cards) >= 4
+
+
+def test_layouts_and_damage_vary() -> None:
+    rng = random.Random(23)
+    texts = [generate_document(rng, "referral") for _ in range(60)]
+    two_columns = sum(any("     " in line.strip() for line in t.splitlines()) for t in texts)
+    assert 5 <= two_columns < 60
+    clean = [generate_document(random.Random(23), "referral", noise=False) for _ in range(3)]
+    assert clean[0] == clean[1] == clean[2]
+
+
+def test_the_hard_style_reads_harder_and_leaves_training_text_alone() -> None:
+    from classify.generate import HARD, STANDARD, Style
+    from classify.rules import rule_doc_type
+
+    def untitled(style: Style) -> int:
+        rng = random.Random(24)
+        texts = [
+            generate_document(rng, kind, style=style) for kind in TRAINING_TYPES for _ in range(10)
+        ]
+        return sum(rule_doc_type(text) is None for text in texts)
+
+    assert untitled(HARD) > untitled(STANDARD)
+    assert generate_corpus(7, 2) == generate_corpus(7, 2, style=STANDARD)

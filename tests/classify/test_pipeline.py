@@ -155,3 +155,20 @@ def test_twins_named_by_initial_are_not_filed(classifier: Classifier) -> None:
     segment = classifier.classify([text], InMemoryRegistry([GRACE, gloria])).segments[0]
     assert segment.patient.mrn is None
     assert segment.review_reasons == (REASON_PATIENT_AMBIGUOUS,)
+
+
+def test_sender_fax_under_the_from_line_not_the_recipients() -> None:
+    from classify.pipeline import read_sender
+
+    cover = (
+        "FAX COVER SHEET\n"
+        "To: Records Department\n"
+        "Fax: (555) 900-1111\n"
+        "From: Valley Laboratory\n"
+        "Fax: (555) 201-3344\n"
+        "Pages: 3 including cover\n"
+    )
+    sender = read_sender([cover])
+    assert (sender.name, sender.fax) == ("Valley Laboratory", "555-201-3344")
+    same_line = "TO: Dr. Lee    FAX: 555-900-1111\nFROM: Valley Lab    FAX: 555-201-3344\n"
+    assert read_sender([same_line]).fax == "555-201-3344"

@@ -115,3 +115,22 @@ def test_a_lab_sheet_by_its_reference_ranges() -> None:
 def test_normalise_drops_accents_and_case() -> None:
     assert normalise("Autorización  PARA   Divulgación") == "autorizacion para divulgacion"
     assert "patient name" not in title_region("x\n" * 20 + "Patient Name")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A card's sentence, a fax's subject line, a referral's field: other forms named in passing.
+        "Oscar Health\nMember: PEGGY BROWN\nPrior authorization required for inpatient admission.",
+        "Fax\nTo: Dr. Park\nRE: Records request - signed authorization attached",
+        "Riverside Family Medicine\nPrior authorization number: 116359847   Visits approved: 3",
+        "Pharmacy\nPrior authorization may be required by the patient's plan.",
+    ],
+)
+def test_a_form_named_in_passing_is_not_a_title(text: str) -> None:
+    assert rule_doc_type(text) not in ("prior_authorization", "records_request", "authorization")
+
+
+def test_a_title_with_a_colon_still_counts() -> None:
+    text = "Record Request: Authorization for Release of Health Information\nPatient: ____"
+    assert rule_doc_type(text) == "records_request"
