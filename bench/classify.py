@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from classify.doctype import SpacyDocTypeClassifier
-from classify.generate import GENERATOR_VERSION, HARD, generate_document
+from classify.generate import GENERATOR_VERSION, HARD, TRAINING_TYPES, generate_document
 from classify.train import (
     Example,
     Scores,
@@ -47,18 +47,7 @@ from recordroom.settings import Settings
 OUT_DIR = Path(__file__).resolve().parent / "out"
 OCR_CACHE = OUT_DIR / "classify-ocr"
 OCR_SEED = 31337
-OCR_TYPES: tuple[str, ...] = (
-    "referral",
-    "lab_report",
-    "prior_authorization",
-    "rx_refill_request",
-    "insurance_card",
-    "eob",
-    "fax_cover_sheet",
-    "records_request",
-    "intake_form",
-    "authorization",
-)
+OCR_TYPES: tuple[str, ...] = TRAINING_TYPES
 OCR_PER_TYPE = 8
 OCR_FAXES = 16
 # fax_degraded: normal resolution, small type, more dust and skew — the worst a fax line does.

@@ -12,7 +12,7 @@ from typing import BinaryIO
 from recordroom.core import NotFoundError, StorageError
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
@@ -61,7 +61,7 @@ class LocalObjectStore:
             except BaseException:
                 Path(temp_name).unlink(missing_ok=True)
                 raise
-            _fsync_dir(target.parent)
+            fsync_dir(target.parent)
         except OSError as exc:
             raise StorageError(
                 f"could not write object {key} under {self.root}: {exc.strerror}"
