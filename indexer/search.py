@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import Float, Integer, Select, String, and_, func, or_, select, text
 from sqlalchemy.orm import Session
@@ -11,6 +12,15 @@ from indexer.models import DocumentRow, PageRow
 from recordroom.core import SearchHit
 
 WORD = re.compile(r"\w+", re.UNICODE)
+# What a hit shows, in the order ``_best_page_per_document`` reads it, before the snippet.
+HIT_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.source_name,
+    DocumentRow.doc_type,
+    DocumentRow.patient_mrn,
+    DocumentRow.received_at,
+    PageRow.number,
+)
 
 
 def fts_query(query: str) -> str:
@@ -38,11 +48,11 @@ def search(
 
 
 def _filters(
-    statement: Select[tuple[object, ...]],
+    statement: Select[Any],
     patient_mrn: str | None,
     doc_type: str | None,
     sender: str | None,
-) -> Select[tuple[object, ...]]:
+) -> Select[Any]:
     if patient_mrn:
         statement = statement.where(DocumentRow.patient_mrn == patient_mrn)
     if doc_type:
@@ -74,12 +84,7 @@ def _search_fts(
     )
     statement = (
         select(
-            DocumentRow.id,
-            DocumentRow.source_name,
-            DocumentRow.doc_type,
-            DocumentRow.patient_mrn,
-            DocumentRow.received_at,
-            PageRow.number,
+            *HIT_COLUMNS,
             ranked.c.snippet,
             ranked.c.score,
         )
@@ -87,7 +92,7 @@ def _search_fts(
         .join(DocumentRow, DocumentRow.id == PageRow.document_id)
         .order_by(ranked.c.score)
     )
-    statement = _filters(statement, patient_mrn, doc_type, sender)  # type: ignore[arg-type]
+    statement = _filters(statement, patient_mrn, doc_type, sender)
     rows = session.execute(statement, {"query": fts_query(query)}).all()
     return _best_page_per_document(rows, limit)
 
@@ -103,12 +108,7 @@ def _search_plain(
     words = WORD.findall(query)
     statement = (
         select(
-            DocumentRow.id,
-            DocumentRow.source_name,
-            DocumentRow.doc_type,
-            DocumentRow.patient_mrn,
-            DocumentRow.received_at,
-            PageRow.number,
+            *HIT_COLUMNS,
             func.substr(PageRow.text, 1, 160),
             PageRow.id,
         )
@@ -116,7 +116,7 @@ def _search_plain(
         .where(and_(*(PageRow.text.ilike(f"%{word}%") for word in words)))
         .order_by(DocumentRow.received_at.desc(), PageRow.number)
     )
-    statement = _filters(statement, patient_mrn, doc_type, sender)  # type: ignore[arg-type]
+    statement = _filters(statement, patient_mrn, doc_type, sender)
     return _best_page_per_document(session.execute(statement).all(), limit)
 
 
