@@ -104,3 +104,31 @@ def test_ocr_prints_text(home: Path, capsys: pytest.CaptureFixture[str]) -> None
     result = json.loads(out)
     assert code == 0 and result["pages"][0]["method"] == "ocr"
     assert "vaccine" in result["pages"][0]["text"].lower()
+
+
+def test_classify_prints_the_contract_line(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    registry = home / "patients.csv"
+    registry.write_text(
+        f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\nA101,Rivera,Ana,,1990-03-02,,,,,,\n",
+        encoding="utf-8",
+    )
+    run(capsys, "patients", "import", str(registry))
+    lab = samples.write_text_pdf(
+        home / "lab.pdf",
+        [("LABORATORY REPORT", "Patient: RIVERA, ANA   DOB: 07/09/1984",
+          "Hemoglobin 13.9 g/dL", "Potassium 4.2 mmol/L")],
+    )  # fmt: skip
+    namesake = samples.write_text_pdf(
+        home / "namesake.pdf",
+        [("LABORATORY REPORT", "Patient: Ana Rivera", "Sodium 140 mmol/L")],
+    )
+    code, out, _ = run(capsys, "classify", str(lab), str(namesake), "--json")
+    first, second = (json.loads(line) for line in out.splitlines())
+    assert code == 0
+    assert list(first) == [
+        "file", "doc_type", "doc_type_confidence", "patient_mrn", "patient_confidence",
+        "needs_review", "pages",
+    ]  # fmt: skip
+    assert (first["doc_type"], first["patient_mrn"], first["pages"]) == ("lab_report", "A100", 1)
+    assert (second["patient_mrn"], second["needs_review"]) == (None, True)  # two Ana Riveras
+    assert run(capsys, "search", "potassium", "--json")[1] == ""  # nothing was stored
