@@ -43,6 +43,7 @@ from classify.doctype import (
 from classify.generate import GENERATOR_VERSION, HARD, STANDARD, Style, generate_corpus
 from classify.rules import rule_doc_type
 from recordroom.core import DOC_TYPES
+from recordroom.core.hashing import file_sha256
 
 DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
 MTSAMPLES_NAME = "mtsamples_train.csv"
@@ -328,14 +329,6 @@ def cross_validate(
                 right[name] += answer in example.labels
         print(f"fold {fold + 1}/{folds} done", flush=True)
     return {name: right[name] / len(notes) for name in ("words", "structure", "combined")}
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def generated_sha256(

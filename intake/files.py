@@ -6,7 +6,6 @@ Nothing here deletes an original before its copy is safely somewhere else.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import shutil
 import time
@@ -143,14 +142,6 @@ def copy_in(path: Path, processing_dir: Path) -> Path:
     os.rename(temp, target)
     fsync_dir(target.parent)
     return target
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) -> Path:

@@ -43,6 +43,7 @@ from recordroom.core import (
     QuarantineError,
     Segment,
 )
+from recordroom.core.hashing import file_sha256
 from recordroom.settings import Settings
 from storage.keys import derivative_key, original_key
 
@@ -145,7 +146,7 @@ class Pipeline:
         self, session: Session, job: JobRow, claimed: Path, source: str
     ) -> IngestOutcome:
         size = _check_size(claimed, source, self.settings)
-        sha256 = files.sha256_of(claimed)
+        sha256 = file_sha256(claimed)
         with self._hash_lock(sha256):
             return self._process_new(session, job, claimed, source, sha256, size)
 
