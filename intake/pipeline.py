@@ -270,11 +270,7 @@ class Pipeline:
                     sender_name=prepared.classification.sender_name,
                     sender_fax=prepared.classification.sender_fax,
                     original_key=original_key(prepared.sha256),
-                    searchable_pdf_key=(
-                        derivative_key(prepared.sha256, "searchable.pdf")
-                        if prepared.ocr.searchable_pdf
-                        else None
-                    ),
+                    searchable_pdf_key=_searchable_key(prepared),
                     source_pages=tuple(numbers),
                 )
             )
@@ -284,8 +280,9 @@ class Pipeline:
         key = original_key(prepared.sha256)
         if not self.store.exists(key):
             self.store.put_file(key, claimed)
-        if prepared.ocr.searchable_pdf and documents[0].searchable_pdf_key:
-            self.store.put(documents[0].searchable_pdf_key, prepared.ocr.searchable_pdf)
+        searchable = _searchable_key(prepared)
+        if prepared.ocr.searchable_pdf and searchable and searchable != key:
+            self.store.put(searchable, prepared.ocr.searchable_pdf)
 
     def _quarantine(
         self, session: Session, job: JobRow, claimed: Path, source: str, reason: str
@@ -309,6 +306,18 @@ def unclassified(page_count: int, reason: str) -> Classification:
         review_reasons=(reason,),
     )
     return Classification(segments=(segment,))
+
+
+def _searchable_key(prepared: _Prepared) -> str | None:
+    """Where the searchable PDF is kept. A PDF whose every page has a real text layer already is
+    one, and the OCR stage hands it back unchanged: the original serves, stored once."""
+    if not prepared.ocr.searchable_pdf:
+        return None
+    if prepared.media_type == "application/pdf" and all(
+        page.method == "text_layer" for page in prepared.ocr.pages
+    ):
+        return original_key(prepared.sha256)
+    return derivative_key(prepared.sha256, "searchable.pdf")
 
 
 def _check_size(path: Path, source: str, settings: Settings) -> int:
