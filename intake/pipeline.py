@@ -280,6 +280,10 @@ class Pipeline:
         key = original_key(prepared.sha256)
         if not self.store.exists(key):
             self.store.put_file(key, claimed)
+        # Upright page images (OCR'd pages only; a text-layer page was never rasterised).
+        for number, png in enumerate(prepared.ocr.page_images, start=1):
+            if png:
+                self.store.put(page_image_key(prepared.sha256, number), png)
         searchable = _searchable_key(prepared)
         if prepared.ocr.searchable_pdf and searchable and searchable != key:
             self.store.put(searchable, prepared.ocr.searchable_pdf)
@@ -306,6 +310,11 @@ def unclassified(page_count: int, reason: str) -> Classification:
         review_reasons=(reason,),
     )
     return Classification(segments=(segment,))
+
+
+def page_image_key(sha256: str, page: int) -> str:
+    """Where the upright image of a page of the original file is kept."""
+    return derivative_key(sha256, f"page-{page}.png")
 
 
 def _searchable_key(prepared: _Prepared) -> str | None:

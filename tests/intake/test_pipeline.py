@@ -12,7 +12,7 @@ from indexer.database import Database
 from indexer.documents import get_document
 from indexer.search import search
 from intake import files
-from intake.pipeline import Pipeline
+from intake.pipeline import Pipeline, page_image_key
 from ocr import TesseractEngine
 from recordroom.settings import Settings
 from storage.keys import original_key
@@ -73,6 +73,8 @@ def test_each_kind_is_stored_and_found_by_a_word_in_it(
             assert document.searchable_pdf_key is not None
             assert pipeline.store.exists(document.searchable_pdf_key)
             born_digital = name == "letter.pdf"  # already searchable: stored once, as it came
+            images = [pipeline.store.exists(page_image_key(document.sha256, n)) for n in (1, 2)]
+            assert images == ([False, False] if born_digital else [True, name == "fax.tif"])
             assert (document.searchable_pdf_key == document.original_key) is born_digital
     assert not any(pipeline.settings.processing_dir.iterdir())
 
