@@ -150,9 +150,7 @@ class InboxWatcher:
 
     def run_once(self) -> None:
         """Take everything in the inbox now, waiting for files still being written, then return."""
-        stop = threading.Event()
-        while True:
-            self.process_ready()
-            if not any(inbox_files(self.settings.inbox)):
-                return
-            stop.wait(min(0.5, self.settings.settle_seconds))
+        pause = threading.Event()
+        # Every file is tried once; one that failed stays in the inbox for the next run.
+        while self.process_ready():
+            pause.wait(min(0.5, self.settings.settle_seconds))
