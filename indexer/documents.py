@@ -125,7 +125,3 @@ def get_document(session: Session, document_id: str) -> Document:
     if row is None:
         raise NotFoundError(f"there is no document with id {document_id}")
     return to_record(row)
-
-
-def duplicate_of(session: Session, document_id: str) -> str | None:
-    return session.scalar(select(DocumentRow.duplicate_of).where(DocumentRow.id == document_id))

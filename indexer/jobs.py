@@ -46,7 +46,3 @@ def finish_job(
     job.duplicate_of = duplicate_of
     job.reason = reason
     job.finished_at = utcnow()
-
-
-def recent_jobs(session: Session, *, limit: int = 50) -> Sequence[JobRow]:
-    return session.scalars(select(JobRow).order_by(JobRow.id.desc()).limit(limit)).all()

@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from indexer.models import PatientNameKeyRow, PatientRow, utcnow
-from recordroom.core import NotFoundError, Patient
+from recordroom.core import Patient
 from recordroom.core.identifiers import (
     as_date,
     last_name_search_keys,
@@ -62,17 +62,6 @@ def upsert_patients(session: Session, patients: Iterable[Patient]) -> UpsertCoun
 
 def to_patient(row: PatientRow) -> Patient:
     return Patient(mrn=row.mrn, **{name: getattr(row, name) for name in FIELDS})
-
-
-def get_patient(session: Session, mrn: str) -> Patient:
-    row = session.get(PatientRow, mrn)
-    if row is None:
-        raise NotFoundError(f"there is no patient with MRN {mrn} in the registry")
-    return to_patient(row)
-
-
-def count_patients(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(PatientRow)) or 0
 
 
 class SqlPatientRegistry:

@@ -7,7 +7,7 @@ a retried step never sees half of an earlier attempt.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 PageMethod = Literal["text_layer", "ocr", "empty"]
@@ -148,7 +148,6 @@ class Document:
     original_key: str | None = None
     searchable_pdf_key: str | None = None
     source_pages: tuple[int, ...] = ()  # pages of the original file this document holds
-    metadata: dict[str, str] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def text(self) -> str:
