@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from indexer.models import JobRow, utcnow
+from indexer.models import JobRow
+from recordroom.core.sql import utcnow
 
 CLAIMED = "claimed"
 FINISHED = ("stored", "duplicate", "near_duplicate", "quarantined")

@@ -9,7 +9,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
-from indexer.models import PatientNameKeyRow, PatientRow, utcnow
+from indexer.models import PatientNameKeyRow, PatientRow
 from recordroom.core import Patient
 from recordroom.core.identifiers import (
     as_date,
@@ -20,6 +20,7 @@ from recordroom.core.identifiers import (
     similar_name_keys,
     transposed,
 )
+from recordroom.core.sql import utcnow
 
 FIELDS = tuple(f.name for f in fields(Patient) if f.name != "mrn")
 

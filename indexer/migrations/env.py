@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from indexer.models import Base
+import indexer.models  # noqa: F401  (registers the tables on the shared base)
+from recordroom.core.sql import Base
 
 config = context.config
 target_metadata = Base.metadata
