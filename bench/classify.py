@@ -42,7 +42,7 @@ from classify.train import (
     training_examples,
 )
 from recordroom.core import DOC_TYPES
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 OCR_CACHE = OUT_DIR / "classify-ocr"

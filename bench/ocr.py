@@ -26,7 +26,7 @@ from PIL import Image
 
 from ocr import TesseractEngine
 from ocr.quality import character_error_rate
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from tests.samples import (
     SANS,
     SERIF,

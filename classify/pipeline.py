@@ -27,7 +27,7 @@ from recordroom.core import (
     PatientRegistry,
     Segment,
 )
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 
 # (text, registry, *, threshold) -> PatientMatch: ``classify.patients.match_patient``.
 MatchPatient = Callable[..., PatientMatch]

@@ -44,7 +44,7 @@ from recordroom.core import (
     Segment,
 )
 from recordroom.core.hashing import file_sha256
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from storage.keys import derivative_key, original_key
 
 log = logging.getLogger("recordroom.intake")
@@ -67,7 +67,7 @@ class _Prepared:
 
 
 class Pipeline:
-    """The stages, wired together. Built once per process by ``recordroom.app``."""
+    """The stages, wired together. Built once per process by ``recordroom.wiring``."""
 
     def __init__(
         self,
@@ -110,6 +110,12 @@ class Pipeline:
                 "recovering %d file(s) left in processing by an interrupted run", len(leftovers)
             )
         return [self.process(path) for path in leftovers]
+
+    def classify_file(self, path: Path) -> tuple[OcrResult, Classification]:
+        """OCR and classify one file where it lies, storing nothing (``recordroom classify``)."""
+        ocr = self.ocr.extract(path, make_searchable_pdf=False)
+        with self.database.session() as session:
+            return ocr, self._classify(session, ocr)
 
     # -- one file -----------------------------------------------------------------------------
 

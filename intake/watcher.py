@@ -19,7 +19,7 @@ from watchdog.observers.polling import PollingObserver
 
 from intake.files import SettleTracker, inbox_files
 from recordroom.core import IngestOutcome, RecordroomError
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 
 log = logging.getLogger("recordroom.watch")
 

@@ -22,7 +22,7 @@ from ocr import images, messages, pdf, searchable, tesseract
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrEngineError, OcrResult, Page
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 
 
 def check_file(path: Path, settings: Settings) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from recordroom.core import ConfigurationError, ObjectStore
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from storage.keys import derivative_key, original_key
 from storage.local import LocalObjectStore
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from indexer.database import Database
-from recordroom.settings import Settings, load_settings
+from recordroom.core.settings import Settings, load_settings
 from storage.local import LocalObjectStore
 
 

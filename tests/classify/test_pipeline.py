@@ -19,7 +19,7 @@ from classify.pipeline import (
 )
 from classify.registry import InMemoryRegistry
 from recordroom.core import Patient
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 
 GRACE = Patient(mrn="4455667", last_name="Okafor", first_name="Grace",
                 birth_date=dt.date(1961, 3, 14))  # fmt: skip

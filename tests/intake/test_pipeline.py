@@ -14,7 +14,7 @@ from indexer.search import search
 from intake import files
 from intake.pipeline import Pipeline, page_image_key
 from ocr import TesseractEngine
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from storage.keys import original_key
 from storage.local import LocalObjectStore
 from tests import samples

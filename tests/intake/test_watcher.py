@@ -10,7 +10,7 @@ import pytest
 
 from intake.watcher import InboxWatcher
 from recordroom.core import IngestOutcome
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 
 
 @pytest.mark.parametrize("mode", ["inotify", "poll"])

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from ocr import TesseractEngine
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from tests.samples import clinical_lines, render_page
 
 # Short pages keep each OCR run near a second on a small machine.

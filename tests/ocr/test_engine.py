@@ -12,7 +12,7 @@ from PIL import Image
 from ocr import TesseractEngine
 from ocr.quality import character_error_rate
 from recordroom.core import OcrEngine, OcrResult
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from tests.ocr.conftest import LINES, OTHER_LINES, text_of
 from tests.samples import (
     SPANISH_LINES,

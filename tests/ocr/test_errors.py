@@ -20,7 +20,7 @@ from recordroom.core import (
     QuarantineError,
     UnsupportedFileError,
 )
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from tests.samples import (
     SAMPLE_LINES,
     write_docx,

@@ -9,7 +9,7 @@ from PIL import Image
 
 from ocr import TesseractEngine, orientation, tesseract
 from ocr.quality import character_error_rate
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from tests.ocr.conftest import LINES, text_of
 from tests.samples import speckle, write_fax_tiff
 

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from recordroom.core import ConfigurationError
-from recordroom.settings import load_settings
+from recordroom.core.settings import load_settings
 
 
 def test_defaults_follow_the_design(tmp_path: Path) -> None:

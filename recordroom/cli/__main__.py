@@ -1,0 +1,5 @@
+import sys
+
+from recordroom.cli import main
+
+sys.exit(main())

@@ -1,0 +1,41 @@
+"""Files through the whole pipeline: named files now, or whatever arrives in the inbox."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from intake.watcher import InboxWatcher
+from recordroom.core import IngestOutcome, RecordroomError
+from recordroom.core.actor import Actor
+from recordroom.wiring import Context
+
+
+def ingest_files(ctx: Context, actor: Actor, paths: Sequence[Path]) -> list[IngestOutcome]:
+    """Run files from anywhere through the pipeline (the sources stay where they are)."""
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise RecordroomError(f"no such file: {', '.join(missing)}")
+    outcomes = ctx.pipeline.ingest_paths(list(paths))
+    with ctx.unit_of_work(actor) as unit:
+        unit.record(
+            "documents.ingest",
+            document_ids=[i for o in outcomes for i in o.document_ids],
+            detail=f"{len(outcomes)} file(s)",
+        )
+    return outcomes
+
+
+def watch_inbox(
+    ctx: Context, actor: Actor, *, once: bool = False, stop: threading.Event | None = None
+) -> None:
+    """Finish what a crash left in processing, then take what arrives in the inbox until ``stop``
+    is set (or, with ``once``, what is there now)."""
+    pipeline = ctx.pipeline
+    pipeline.recover()
+    watcher = InboxWatcher(ctx.settings, pipeline.take_from_inbox, pipeline.recover)
+    if once:
+        watcher.run_once()
+    else:
+        watcher.run(stop or threading.Event())

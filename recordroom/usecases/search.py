@@ -1,0 +1,38 @@
+"""Full-text and metadata search over the stored documents."""
+
+from __future__ import annotations
+
+from indexer.search import search
+from recordroom.core import SearchHit
+from recordroom.core.actor import Actor
+from recordroom.wiring import Context
+
+
+def search_documents(
+    ctx: Context,
+    actor: Actor,
+    query: str,
+    *,
+    patient_mrn: str | None = None,
+    doc_type: str | None = None,
+    sender: str | None = None,
+    limit: int = 50,
+) -> list[SearchHit]:
+    """The documents matching ``query`` and the filters, best first."""
+    with ctx.unit_of_work(actor) as unit:
+        hits = list(
+            search(
+                unit.session,
+                query,
+                patient_mrn=patient_mrn,
+                doc_type=doc_type,
+                sender=sender,
+                limit=limit,
+            )
+        )
+        unit.record(
+            "documents.search",
+            document_ids=[hit.document_id for hit in hits],
+            patient_mrns=sorted({hit.patient_mrn for hit in hits if hit.patient_mrn}),
+        )
+    return hits

@@ -1,0 +1,149 @@
+"""Wiring: the stages built from one settings object, each opened on first use, once per process.
+
+``Context`` is what every use-case receives. Nothing is opened until a use-case asks for it, so
+``recordroom ocr`` never loads spaCy or opens the database, and ``recordroom search`` never starts
+tesseract. ``Context.unit_of_work(actor)`` is the one database transaction a use-case runs in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.orm import Session
+
+from indexer.database import Database
+from intake.pipeline import Pipeline
+from ocr import TesseractEngine
+from recordroom.core import ClassifierError, DocumentClassifier, ObjectStore
+from recordroom.core.actor import Actor
+from recordroom.core.settings import Settings
+from storage import open_store
+
+log = logging.getLogger("recordroom")
+
+
+def open_database(settings: Settings, *, migrate: bool = True) -> Database:
+    """The database the settings name, its schema brought up to date."""
+    settings.home.mkdir(parents=True, exist_ok=True)
+    database = Database(settings.database)
+    if migrate:
+        database.migrate()
+    return database
+
+
+def load_classifier(settings: Settings) -> DocumentClassifier | None:
+    """The document classifier, or None (with a warning) when no model is installed."""
+    from classify import load_classifier as load
+
+    try:
+        return load(settings)
+    except ClassifierError as error:
+        log.warning("%s; documents will wait in the review queue", error)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AccessEvent:
+    """What one use-case did, in the words the audit trail will keep (ids only, never PHI)."""
+
+    action: str  # "document.show", "search", "review.assign", …
+    document_ids: tuple[str, ...] = ()
+    patient_mrns: tuple[str, ...] = ()
+    detail: str = ""
+
+
+@dataclass
+class UnitOfWork:
+    """One use-case call: who acts, and the database session its reads and changes go through.
+    It commits when the use-case returns and rolls back when it raises."""
+
+    actor: Actor
+    session: Session
+    events: list[AccessEvent] = field(default_factory=list)
+
+    def record(
+        self,
+        action: str,
+        *,
+        document_ids: Sequence[str] = (),
+        patient_mrns: Sequence[str] = (),
+        detail: str = "",
+    ) -> None:
+        """What this use-case read or changed: every use-case calls this once.
+
+        The audit trail (issue 17) writes the event here, into ``self.session``, so it commits
+        in the same transaction as the change it describes. Until then nothing is written: the
+        event is only kept in ``events`` (tests check that each use-case reports itself).
+        """
+        self.events.append(
+            AccessEvent(action, tuple(document_ids), tuple(m for m in patient_mrns if m), detail)
+        )
+
+
+class Context:
+    """The stages a use-case may call, opened lazily from ``settings``; ``close()`` what was
+    opened (or use it as a context manager)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def database(self) -> Database:
+        return open_database(self.settings)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        return open_store(self.settings)
+
+    @cached_property
+    def engine(self) -> TesseractEngine:
+        return TesseractEngine(self.settings)
+
+    @cached_property
+    def classifier(self) -> DocumentClassifier | None:
+        return load_classifier(self.settings)
+
+    @cached_property
+    def pipeline(self) -> Pipeline:
+        return Pipeline(self.settings, self.database, self.store, self.engine, self.classifier)
+
+    @contextmanager
+    def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """One transaction for one use-case call by ``actor``."""
+        with self.database.session() as session:
+            unit = UnitOfWork(actor, session)
+            try:
+                yield unit
+            except BaseException:
+                session.rollback()
+                raise
+            session.commit()
+
+    def close(self) -> None:
+        opened = vars(self)
+        if "engine" in opened:
+            self.engine.close()
+        if "database" in opened:
+            self.database.dispose()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def open_context(settings: Settings) -> Context:
+    """The context every use-case receives; nothing is opened yet."""
+    return Context(settings)

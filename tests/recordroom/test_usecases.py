@@ -1,0 +1,105 @@
+"""The use-cases every door calls: plain records back, one reported access per call, and a
+context that opens only what a use-case needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from indexer.models import PatientRow
+from indexer.patients import upsert_patients
+from recordroom.core import NotFoundError, Patient
+from recordroom.core.actor import ROLES, Actor
+from recordroom.core.settings import Settings
+from recordroom.usecases.classify import read_text
+from recordroom.usecases.documents import show_document
+from recordroom.usecases.ingest import ingest_files
+from recordroom.usecases.patients import import_patients
+from recordroom.usecases.review import assign_document, list_review
+from recordroom.usecases.search import search_documents
+from recordroom.wiring import AccessEvent, Context, UnitOfWork
+from tests import samples
+
+CLERK = Actor(user_id="os:clerk", roles=frozenset(ROLES), door="cli", host="test")
+CSV_HEADER = (
+    "mrn,last_name,first_name,middle_name,birth_date,sex,phone,address_line,city,state,postal_code"
+)
+
+
+class RecordingContext(Context):
+    """The real context; ``events()`` gives what the use-cases reported since the last call."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.reported: list[AccessEvent] = []
+
+    def events(self) -> list[AccessEvent]:
+        found, self.reported = self.reported, []
+        return found
+
+
+@pytest.fixture
+def ctx(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingContext]:
+    with RecordingContext(settings) as context:
+        record = UnitOfWork.record
+
+        def keep(unit: UnitOfWork, action: str, **what: Any) -> None:
+            record(unit, action, **what)
+            context.reported.append(unit.events[-1])
+
+        monkeypatch.setattr(UnitOfWork, "record", keep)
+        yield context
+
+
+def test_reading_a_files_text_opens_neither_database_nor_classifier(
+    ctx: RecordingContext, tmp_path: Path
+) -> None:
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [("Influenza vaccine given",)])
+    result = read_text(ctx, CLERK, letter)
+    assert "vaccine" in result.text.lower()
+    assert "database" not in vars(ctx) and "classifier" not in vars(ctx)
+
+
+def test_each_use_case_reports_its_access_once(ctx: RecordingContext, tmp_path: Path) -> None:
+    registry = tmp_path / "patients.csv"
+    registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
+    imported = import_patients(ctx, CLERK, registry)
+    assert (imported.added, imported.skipped) == (1, 0)
+    assert [e.action for e in ctx.events()] == ["patients.import"]
+
+    vars(ctx)["classifier"] = None  # no model: the document waits for review
+    letter = samples.write_text_pdf(tmp_path / "note.pdf", [("Please see attached letter.",)])
+    (outcome,) = ingest_files(ctx, CLERK, [letter])
+    assert outcome.status == "stored" and outcome.document_id
+    assert [(e.action, e.document_ids) for e in ctx.events()] == [
+        ("documents.ingest", (outcome.document_id,))
+    ]
+
+    hits = search_documents(ctx, CLERK, "attached")
+    assert [h.document_id for h in hits] == [outcome.document_id]
+    assert [e.action for e in ctx.events()] == ["documents.search"]
+
+    assert [i.document_id for i in list_review(ctx, CLERK)] == [outcome.document_id]
+    assert [e.action for e in ctx.events()] == ["review.list"]
+
+    assign_document(ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="correspondence")
+    assert [(e.action, e.patient_mrns) for e in ctx.events()] == [("review.assign", ("A100",))]
+
+    document = show_document(ctx, CLERK, outcome.document_id)
+    assert (document.patient_mrn, document.needs_review) == ("A100", False)
+    assert [(e.action, e.document_ids) for e in ctx.events()] == [
+        ("document.show", (outcome.document_id,))
+    ]
+
+
+def test_a_use_case_that_raises_changes_nothing(ctx: RecordingContext) -> None:
+    with pytest.raises(NotFoundError), ctx.unit_of_work(CLERK) as unit:
+        upsert_patients(unit.session, [Patient("A100", "Rivera", "Ana", dt.date(1984, 7, 9))])
+        raise NotFoundError("the use-case failed after its first change")
+    with ctx.unit_of_work(CLERK) as unit:
+        assert unit.session.scalars(select(PatientRow)).all() == []
