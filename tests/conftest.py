@@ -10,6 +10,13 @@ import pytest
 from indexer.database import Database
 from recordroom.core.settings import Settings, load_settings
 from storage.local import LocalObjectStore
+from tests.services import (
+    PostgresServer,
+    S3Server,
+    new_bucket_name,
+    running_postgres,
+    running_s3,
+)
 
 
 @pytest.fixture
@@ -37,3 +44,42 @@ def database(settings: Settings) -> Iterator[Database]:
 @pytest.fixture
 def store(settings: Settings) -> LocalObjectStore:
     return LocalObjectStore(settings.objects_dir)
+
+
+# --- real services (tests/services.py) ---------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 for the whole session."""
+    with running_postgres() as server:
+        yield server
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A SQLAlchemy URL (psycopg 3) of a fresh, empty database, dropped after the test."""
+    url = postgres_server.create_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """A SeaweedFS S3 server on 127.0.0.1 shared by the session. A test that stops it must use
+    ``own_s3_server`` instead."""
+    with running_s3() as server:
+        yield server
+
+
+@pytest.fixture
+def own_s3_server() -> Iterator[S3Server]:
+    """An S3 server for this test alone: it may ``stop()`` and ``start()`` it mid-test."""
+    with running_s3() as server:
+        yield server
+
+
+@pytest.fixture
+def s3_bucket() -> str:
+    """A bucket name no other test uses (not created: the store creates what is missing)."""
+    return new_bucket_name()
