@@ -32,7 +32,7 @@ class DocumentRow(Base):
     source_name: Mapped[str] = mapped_column(String(512))
     media_type: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), index=True)
     page_count: Mapped[int] = mapped_column(Integer)
     source_pages: Mapped[str] = mapped_column(String(2000), default="")  # "1,2,3"
     doc_type: Mapped[str] = mapped_column(String(32), index=True)

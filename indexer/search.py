@@ -1,35 +1,69 @@
-"""Full-text and metadata search: FTS5 on SQLite, word matching elsewhere."""
+"""Full-text and metadata search: FTS5 on SQLite, ``tsvector`` + GIN on PostgreSQL.
+
+Both backends answer the same question the same way: a document matches when one of its pages
+holds every word of the query (a trailing ``*`` keeps a prefix), accents and case folded, no
+stemming; it is shown with its best page. Only the score differs (BM25 on SQLite, ``ts_rank`` on
+PostgreSQL), so the order of equally good hits may differ; ties go to the newest document.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar, Unpack
 
-from sqlalchemy import Float, Integer, Select, String, and_, func, or_, select, text
+from sqlalchemy import (
+    Float,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from indexer.models import DocumentRow, PageRow
 from recordroom.core import SearchHit
 
 WORD = re.compile(r"\w+", re.UNICODE)
-# What a hit shows, in the order ``_best_page_per_document`` reads it, before the snippet.
-HIT_COLUMNS = (
-    DocumentRow.id,
-    DocumentRow.source_name,
-    DocumentRow.doc_type,
-    DocumentRow.patient_mrn,
-    DocumentRow.received_at,
-    PageRow.number,
-)
+TERM = re.compile(r"\w+\*?", re.UNICODE)
+SNIPPET_WORDS = 12
+AnySelect = TypeVar("AnySelect", bound=Select[Unpack[tuple[Any, ...]]])
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """The metadata a search may be narrowed by; ``None`` means any."""
+
+    patient_mrn: str | None = None
+    doc_type: str | None = None
+    sender: str | None = None
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    needs_review: bool | None = None
 
 
 def fts_query(query: str) -> str:
     """The user's words as an FTS5 query: every word must appear; a trailing * keeps a prefix."""
     terms = []
-    for match in re.finditer(r"\w+\*?", query, re.UNICODE):
+    for match in TERM.finditer(query):
         word = match.group()
         terms.append(f'"{word[:-1]}"*' if word.endswith("*") else f'"{word}"')
     return " ".join(terms)
+
+
+def tsquery(query: str) -> str:
+    """The same words as a PostgreSQL ``to_tsquery`` text (``\\w`` words need no escaping)."""
+    terms = []
+    for match in TERM.finditer(query):
+        word = match.group()
+        terms.append(f"'{word[:-1]}':*" if word.endswith("*") else f"'{word}'")
+    return " & ".join(terms)
 
 
 def search(
@@ -39,102 +73,192 @@ def search(
     patient_mrn: str | None = None,
     doc_type: str | None = None,
     sender: str | None = None,
+    received_from: dt.datetime | None = None,
+    received_to: dt.datetime | None = None,
+    needs_review: bool | None = None,
     limit: int = 50,
+    offset: int = 0,
 ) -> list[SearchHit]:
     """Documents whose text holds every word of ``query`` and that meet the filters, best first."""
-    if session.get_bind().dialect.name == "sqlite" and WORD.search(query):
-        return _search_fts(session, query, patient_mrn, doc_type, sender, limit)
-    return _search_plain(session, query, patient_mrn, doc_type, sender, limit)
+    filters = SearchFilters(patient_mrn, doc_type, sender, received_from, received_to, needs_review)
+    if not WORD.search(query):
+        return _list_documents(session, filters, limit, offset)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return _search_sqlite(session, query, filters, limit, offset)
+    if dialect == "postgresql":
+        return _search_postgres(session, query, filters, limit, offset)
+    return _search_plain(session, query, filters, limit, offset)
 
 
-def _filters(
-    statement: Select[Any],
-    patient_mrn: str | None,
-    doc_type: str | None,
-    sender: str | None,
-) -> Select[Any]:
-    if patient_mrn:
-        statement = statement.where(DocumentRow.patient_mrn == patient_mrn)
-    if doc_type:
-        statement = statement.where(DocumentRow.doc_type == doc_type)
-    if sender:
-        pattern = f"%{sender}%"
+def _filtered(statement: AnySelect, filters: SearchFilters) -> AnySelect:
+    if filters.patient_mrn:
+        statement = statement.where(DocumentRow.patient_mrn == filters.patient_mrn)
+    if filters.doc_type:
+        statement = statement.where(DocumentRow.doc_type == filters.doc_type)
+    if filters.sender:
+        pattern = f"%{filters.sender}%"
         statement = statement.where(
             or_(DocumentRow.sender_name.ilike(pattern), DocumentRow.sender_fax.ilike(pattern))
         )
+    if filters.received_from is not None:
+        statement = statement.where(DocumentRow.received_at >= filters.received_from)
+    if filters.received_to is not None:
+        statement = statement.where(DocumentRow.received_at < filters.received_to)
+    if filters.needs_review is not None:
+        statement = statement.where(DocumentRow.needs_review == filters.needs_review)
     return statement
 
 
-def _search_fts(
+def _best_pages(
     session: Session,
-    query: str,
-    patient_mrn: str | None,
-    doc_type: str | None,
-    sender: str | None,
+    ranked: Any,
+    filters: SearchFilters,
+    params: dict[str, object],
     limit: int,
+    offset: int,
+) -> list[tuple[str, int]]:
+    """``(document id, page id)`` of each matching document's best page, best document first.
+
+    ``ranked`` yields ``page_id`` and ``score`` (lower is better) for every matching page.
+    """
+    per_page = select(
+        DocumentRow.id.label("document_id"),
+        DocumentRow.received_at.label("received_at"),
+        PageRow.id.label("page_id"),
+        ranked.c.score.label("score"),
+        func.row_number()
+        .over(partition_by=DocumentRow.id, order_by=(ranked.c.score, PageRow.number))
+        .label("place"),
+    ).select_from(
+        ranked.join(PageRow, PageRow.id == ranked.c.page_id).join(
+            DocumentRow, DocumentRow.id == PageRow.document_id
+        )
+    )
+    best = _filtered(per_page, filters).subquery("best")
+    statement = (
+        select(best.c.document_id, best.c.page_id)
+        .where(best.c.place == 1)
+        .order_by(best.c.score, best.c.received_at.desc(), best.c.document_id)
+        .limit(limit)
+        .offset(offset)
+    )
+    return [(row[0], row[1]) for row in session.execute(statement, params).all()]
+
+
+def _search_sqlite(
+    session: Session, query: str, filters: SearchFilters, limit: int, offset: int
+) -> list[SearchHit]:
+    ranked = (
+        text("SELECT rowid AS page_id, rank AS score FROM pages_fts WHERE pages_fts MATCH :query")
+        .columns(page_id=Integer, score=Float)
+        .subquery("ranked")
+    )
+    params: dict[str, object] = {"query": fts_query(query)}
+    best = _best_pages(session, ranked, filters, params, limit, offset)
+    if not best:
+        return []
+    snippets = session.execute(
+        text(
+            "SELECT rowid, snippet(pages_fts, 0, '[', ']', '…', :words) FROM pages_fts "
+            "WHERE pages_fts MATCH :query AND rowid IN :page_ids"
+        ).bindparams(bindparam("page_ids", expanding=True)),
+        {**params, "words": SNIPPET_WORDS, "page_ids": [page for _, page in best]},
+    ).all()
+    return _hits(session, best, {row[0]: row[1] for row in snippets})
+
+
+def _search_postgres(
+    session: Session, query: str, filters: SearchFilters, limit: int, offset: int
 ) -> list[SearchHit]:
     ranked = (
         text(
-            "SELECT rowid AS page_id, rank AS score, "
-            "snippet(pages_fts, 0, '[', ']', '…', 12) AS snippet "
-            "FROM pages_fts WHERE pages_fts MATCH :query"
+            "SELECT pages.id AS page_id, -ts_rank(pages.tsv, q.query) AS score "
+            "FROM pages, to_tsquery('simple', recordroom_fold(:query)) AS q(query) "
+            "WHERE pages.tsv @@ q.query"
         )
-        .columns(page_id=Integer, score=Float, snippet=String)
+        .columns(page_id=Integer, score=Float)
         .subquery("ranked")
     )
-    statement = (
-        select(
-            *HIT_COLUMNS,
-            ranked.c.snippet,
-            ranked.c.score,
-        )
-        .join(PageRow, PageRow.id == ranked.c.page_id)
-        .join(DocumentRow, DocumentRow.id == PageRow.document_id)
-        .order_by(ranked.c.score)
-    )
-    statement = _filters(statement, patient_mrn, doc_type, sender)
-    rows = session.execute(statement, {"query": fts_query(query)}).all()
-    return _best_page_per_document(rows, limit)
+    params: dict[str, object] = {"query": tsquery(query)}
+    best = _best_pages(session, ranked, filters, params, limit, offset)
+    if not best:
+        return []
+    options = f"StartSel=[, StopSel=], MaxWords={SNIPPET_WORDS + 4}, MinWords={SNIPPET_WORDS // 2}"
+    snippets = session.execute(
+        text(
+            "SELECT pages.id, ts_headline('simple', pages.text, "
+            "to_tsquery('simple', recordroom_fold(:query)), :options) "
+            "FROM pages WHERE pages.id IN :page_ids"
+        ).bindparams(bindparam("page_ids", expanding=True)),
+        {**params, "options": options, "page_ids": [page for _, page in best]},
+    ).all()
+    return _hits(session, best, {row[0]: row[1] for row in snippets})
 
 
 def _search_plain(
-    session: Session,
-    query: str,
-    patient_mrn: str | None,
-    doc_type: str | None,
-    sender: str | None,
-    limit: int,
+    session: Session, query: str, filters: SearchFilters, limit: int, offset: int
 ) -> list[SearchHit]:
+    """Any other SQL database: word matching on the page text, newest first."""
     words = WORD.findall(query)
-    statement = (
-        select(
-            *HIT_COLUMNS,
-            func.substr(PageRow.text, 1, 160),
-            PageRow.id,
-        )
-        .join(PageRow, PageRow.document_id == DocumentRow.id)
+    ranked = (
+        select(PageRow.id.label("page_id"), literal(0.0, Float).label("score"))
         .where(and_(*(PageRow.text.ilike(f"%{word}%") for word in words)))
-        .order_by(DocumentRow.received_at.desc(), PageRow.number)
+        .subquery("ranked")
     )
-    statement = _filters(statement, patient_mrn, doc_type, sender)
-    return _best_page_per_document(session.execute(statement).all(), limit)
+    best = _best_pages(session, ranked, filters, {}, limit, offset)
+    return _hits(session, best, {})
 
 
-def _best_page_per_document(rows: object, limit: int) -> list[SearchHit]:
-    hits: dict[str, SearchHit] = {}
-    for row in rows:  # type: ignore[attr-defined]
-        doc_id = row[0]
-        if doc_id in hits:
-            continue
-        hits[doc_id] = SearchHit(
-            document_id=doc_id,
-            source_name=row[1],
-            doc_type=row[2],
-            patient_mrn=row[3],
-            received_at=row[4],
-            page=row[5],
-            snippet=" ".join(str(row[6]).split()),
+def _list_documents(
+    session: Session, filters: SearchFilters, limit: int, offset: int
+) -> list[SearchHit]:
+    """No words: the documents that meet the filters, newest first, each from its first page."""
+    statement = (
+        select(DocumentRow.id, PageRow.id)
+        .join(PageRow, and_(PageRow.document_id == DocumentRow.id, PageRow.number == 1))
+        .order_by(DocumentRow.received_at.desc(), DocumentRow.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    best = [(row[0], row[1]) for row in session.execute(_filtered(statement, filters)).all()]
+    return _hits(session, best, {})
+
+
+def _hits(
+    session: Session, best: list[tuple[str, int]], snippets: dict[int, str]
+) -> list[SearchHit]:
+    """The hits in ``best`` order; a page without a highlighted snippet shows its opening."""
+    if not best:
+        return []
+    rows = session.execute(
+        select(
+            PageRow.id,
+            DocumentRow.id,
+            DocumentRow.source_name,
+            DocumentRow.doc_type,
+            DocumentRow.patient_mrn,
+            DocumentRow.received_at,
+            PageRow.number,
+            func.substr(PageRow.text, 1, 160),
         )
-        if len(hits) >= limit:
-            break
-    return list(hits.values())
+        .join(DocumentRow, DocumentRow.id == PageRow.document_id)
+        .where(PageRow.id.in_([page for _, page in best]))
+    ).all()
+    by_page = {row[0]: row for row in rows}
+    hits = []
+    for _, page_id in best:
+        row = by_page[page_id]
+        snippet = snippets.get(page_id) or row[7]
+        hits.append(
+            SearchHit(
+                document_id=row[1],
+                source_name=row[2],
+                doc_type=row[3],
+                patient_mrn=row[4],
+                received_at=row[5],
+                page=row[6],
+                snippet=" ".join(str(snippet).split()),
+            )
+        )
+    return hits
