@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, TypeVar, Unpack
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     Float,
@@ -33,7 +33,7 @@ from recordroom.core import SearchHit
 WORD = re.compile(r"\w+", re.UNICODE)
 TERM = re.compile(r"\w+\*?", re.UNICODE)
 SNIPPET_WORDS = 12
-AnySelect = TypeVar("AnySelect", bound=Select[Unpack[tuple[Any, ...]]])
+AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 
 @dataclass(frozen=True, slots=True)

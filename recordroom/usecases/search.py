@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from indexer.search import search
 from recordroom.core import SearchHit
 from recordroom.core.actor import Actor
@@ -16,7 +18,11 @@ def search_documents(
     patient_mrn: str | None = None,
     doc_type: str | None = None,
     sender: str | None = None,
+    received_from: dt.datetime | None = None,
+    received_to: dt.datetime | None = None,
+    needs_review: bool | None = None,
     limit: int = 50,
+    offset: int = 0,
 ) -> list[SearchHit]:
     """The documents matching ``query`` and the filters, best first."""
     with ctx.unit_of_work(actor) as unit:
@@ -27,7 +33,11 @@ def search_documents(
                 patient_mrn=patient_mrn,
                 doc_type=doc_type,
                 sender=sender,
+                received_from=received_from,
+                received_to=received_to,
+                needs_review=needs_review,
                 limit=limit,
+                offset=offset,
             )
         )
         unit.record(

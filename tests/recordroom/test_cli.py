@@ -132,3 +132,44 @@ def test_classify_prints_the_contract_line(home: Path, capsys: pytest.CaptureFix
     assert (first["doc_type"], first["patient_mrn"], first["pages"]) == ("lab_report", "A100", 1)
     assert (second["patient_mrn"], second["needs_review"]) == (None, True)  # two Ana Riveras
     assert run(capsys, "search", "potassium", "--json")[1] == ""  # nothing was stored
+
+
+def test_search_pages_and_filters_by_date_and_review(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import datetime as dt
+
+    from indexer.database import Database
+    from tests.indexer.test_index import make_document, save
+
+    assert run(capsys, "init")[0] == 0
+    database = Database(f"sqlite:///{home / 'var' / 'recordroom.db'}")
+    march = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
+    save(
+        database,
+        *(
+            make_document(
+                f"doc{day}",
+                [f"Potassium result for day {day}"],
+                received_at=march + dt.timedelta(days=day),
+                needs_review=day == 4,
+            )
+            for day in range(6)
+        ),
+    )
+    database.dispose()
+
+    def found(*args: str) -> list[str]:
+        code, out, _ = run(capsys, "search", "potassium", "--json", *args)
+        assert code == 0
+        return [json.loads(line)["document_id"] for line in out.splitlines()]
+
+    assert found("--from", "2026-03-02", "--to", "2026-03-03") == ["doc2", "doc1"]
+    assert found("--needs-review") == ["doc4"]
+    assert len(found("--filed")) == 5
+    pages = [found("--limit", "4", "--page", page) for page in ("1", "2", "3")]
+    assert [len(page) for page in pages] == [4, 2, 0]
+    assert sorted(pages[0] + pages[1]) == [f"doc{day}" for day in range(6)]
+    with pytest.raises(SystemExit) as exit_:
+        main(["search", "potassium", "--from", "March"])
+    assert exit_.value.code == 2 and "not a date" in capsys.readouterr().err
