@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from storage.local import fsync_dir
+from recordroom.core.files import fsync_dir, fsync_file
 
 IGNORED_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".swp", ".download")
 
@@ -137,8 +137,7 @@ def copy_in(path: Path, processing_dir: Path) -> Path:
     target = claim_slot(processing_dir, path.name)
     temp = target.with_name("." + target.name + ".copying")
     shutil.copyfile(path, temp)
-    with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fsync_file(temp)
     os.rename(temp, target)
     fsync_dir(target.parent)
     return target
@@ -155,12 +154,10 @@ def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) 
         counter += 1
     temp = quarantine_dir / f".{target.name}.copying"
     shutil.copyfile(path, temp)
-    with temp.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fsync_file(temp)
     reason_file = target.with_name(target.name + ".reason.txt")
     reason_file.write_text(reason.rstrip() + "\n", encoding="utf-8")
-    with reason_file.open("rb") as handle:
-        os.fsync(handle.fileno())
+    fsync_file(reason_file)
     os.rename(temp, target)
     fsync_dir(quarantine_dir)
     return target

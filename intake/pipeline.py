@@ -19,23 +19,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
-from indexer import documents as doc_index
-from indexer import jobs
-from indexer.database import Database
-from indexer.models import JobRow
-from indexer.patients import SqlPatientRegistry
 from intake import dedupe, files
-from ocr import sniff_media_type
 from recordroom.core import (
     Classification,
     Document,
     DocumentClassifier,
     EmptyFileError,
-    FileTooLargeError,
     IngestOutcome,
     IngestStatus,
+    IntakeIndex,
+    Job,
     ObjectStore,
     OcrEngine,
     OcrResult,
@@ -43,9 +36,10 @@ from recordroom.core import (
     QuarantineError,
     Segment,
 )
+from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
+from recordroom.core.keys import derivative_key, original_key
 from recordroom.core.settings import Settings
-from storage.keys import derivative_key, original_key
 
 log = logging.getLogger("recordroom.intake")
 
@@ -59,7 +53,6 @@ class _Prepared:
 
     sha256: str
     size: int
-    media_type: str
     ocr: OcrResult
     classification: Classification
     fingerprint: int | None
@@ -72,13 +65,13 @@ class Pipeline:
     def __init__(
         self,
         settings: Settings,
-        database: Database,
+        index: IntakeIndex,
         store: ObjectStore,
         ocr: OcrEngine,
         classifier: DocumentClassifier | None,
     ) -> None:
         self.settings = settings
-        self.database = database
+        self.index = index
         self.store = store
         self.ocr = ocr
         self.classifier = classifier
@@ -114,30 +107,28 @@ class Pipeline:
     def classify_file(self, path: Path) -> tuple[OcrResult, Classification]:
         """OCR and classify one file where it lies, storing nothing (``recordroom classify``)."""
         ocr = self.ocr.extract(path, make_searchable_pdf=False)
-        with self.database.session() as session:
-            return ocr, self._classify(session, ocr)
+        return ocr, self._classify(ocr)
 
     # -- one file -----------------------------------------------------------------------------
 
     def process(self, claimed: Path, source_name: str | None = None) -> IngestOutcome:
         """Run one claimed file through; ``source_name`` is where it came from in the inbox."""
-        with self.database.session() as session:
-            job = jobs.open_job(session, files.claim_name(claimed), source_name or claimed.name)
-            source_name = job.source_name
-            if job.status != jobs.CLAIMED:
-                # Committed before a crash that came before the file was removed.
-                files.remove_claimed(claimed)
-                return _outcome_of(job)
-            try:
-                if job.attempts > MAX_ATTEMPTS:
-                    raise QuarantineError(
-                        f"{source_name} could not be finished {MAX_ATTEMPTS} times in a row "
-                        "(the program was interrupted or the OCR engine failed each time); "
-                        "check the file and drop it in the inbox again"
-                    )
-                outcome = self._process_job(session, job, claimed, source_name)
-            except QuarantineError as error:
-                outcome = self._quarantine(session, job, claimed, source_name, str(error))
+        job = self.index.open_job(files.claim_name(claimed), source_name or claimed.name)
+        if job.outcome is not None:
+            # Committed before a crash that came before the file was removed.
+            files.remove_claimed(claimed)
+            return job.outcome
+        source_name = job.source_name
+        try:
+            if job.attempts > MAX_ATTEMPTS:
+                raise QuarantineError(
+                    f"{source_name} could not be finished {MAX_ATTEMPTS} times in a row "
+                    "(the program was interrupted or the OCR engine failed each time); "
+                    "check the file and drop it in the inbox again"
+                )
+            outcome = self._process_job(job, claimed, source_name)
+        except QuarantineError as error:
+            outcome = self._quarantine(job, claimed, source_name, str(error))
         files.remove_claimed(claimed)
         log.info(
             "job %s: %s, %d page(s), document %s",
@@ -148,13 +139,11 @@ class Pipeline:
         )
         return outcome
 
-    def _process_job(
-        self, session: Session, job: JobRow, claimed: Path, source: str
-    ) -> IngestOutcome:
-        size = _check_size(claimed, source, self.settings)
+    def _process_job(self, job: Job, claimed: Path, source: str) -> IngestOutcome:
+        size = check_size(claimed, source, self.settings.max_file_mb)
         sha256 = file_sha256(claimed)
         with self._hash_lock(sha256):
-            return self._process_new(session, job, claimed, source, sha256, size)
+            return self._process_new(job, claimed, source, sha256, size)
 
     @contextlib.contextmanager
     def _hash_lock(self, sha256: str) -> Iterator[None]:
@@ -175,49 +164,42 @@ class Pipeline:
                     self._locks[sha256] = (lock, users - 1)
 
     def _process_new(
-        self, session: Session, job: JobRow, claimed: Path, source: str, sha256: str, size: int
+        self, job: Job, claimed: Path, source: str, sha256: str, size: int
     ) -> IngestOutcome:
-        known = doc_index.document_for_sha256(session, sha256)
+        known = self.index.find_duplicate(sha256)
         if known is not None:
-            jobs.finish_job(job, "duplicate", sha256=sha256, duplicate_of=known)
-            session.commit()
-            return IngestOutcome(file=source, status="duplicate", duplicate_of=known)
-        prepared = self._prepare(session, claimed, sha256, size)
+            outcome = IngestOutcome(file=source, status="duplicate", duplicate_of=known)
+            self.index.finish_job(job, outcome, sha256=sha256)
+            return outcome
+        prepared = self._prepare(claimed, sha256, size)
         documents = self._documents(source, prepared)
         self._store(claimed, prepared, documents)
-        for document in documents:
-            doc_index.add_document(
-                session,
-                document,
-                fingerprint=prepared.fingerprint,
-                duplicate_of=prepared.near_duplicate_of,
-            )
         status: IngestStatus = "near_duplicate" if prepared.near_duplicate_of else "stored"
-        ids = [d.id for d in documents]
-        jobs.finish_job(
-            job, status, sha256=sha256, document_ids=ids, duplicate_of=prepared.near_duplicate_of
-        )
-        session.commit()
-        return IngestOutcome(
+        ids = tuple(d.id for d in documents)
+        outcome = IngestOutcome(
             file=source,
             status=status,
             document_id=ids[0],
             pages=len(prepared.ocr.pages),
             duplicate_of=prepared.near_duplicate_of,
-            document_ids=tuple(ids),
+            document_ids=ids,
         )
+        self.index.finish_job(
+            job, outcome, sha256=sha256, documents=documents, fingerprint=prepared.fingerprint
+        )
+        return outcome
 
-    def _prepare(self, session: Session, claimed: Path, sha256: str, size: int) -> _Prepared:
+    def _prepare(self, claimed: Path, sha256: str, size: int) -> _Prepared:
         ocr = self.ocr.extract(claimed, make_searchable_pdf=True)
         if not ocr.pages:
             raise EmptyFileError(f"{claimed.name} has no pages")
-        classification = self._classify(session, ocr)
+        classification = self._classify(ocr)
         fingerprint = dedupe.fingerprint(ocr.text)
         near = None
         if fingerprint is not None:
             since = dt.datetime.now(dt.UTC) - NEAR_DUPLICATE_WINDOW
-            for doc_id, other in doc_index.recent_fingerprints(
-                session, page_count=len(ocr.pages), since=since
+            for doc_id, other in self.index.recent_fingerprints(
+                page_count=len(ocr.pages), since=since
             ):
                 if dedupe.is_near(fingerprint, other):
                     near = doc_id
@@ -225,18 +207,18 @@ class Pipeline:
         return _Prepared(
             sha256=sha256,
             size=size,
-            media_type=sniff_media_type(claimed),
             ocr=ocr,
             classification=classification,
             fingerprint=fingerprint,
             near_duplicate_of=near,
         )
 
-    def _classify(self, session: Session, ocr: OcrResult) -> Classification:
+    def _classify(self, ocr: OcrResult) -> Classification:
         texts = [page.text for page in ocr.pages]
         if self.classifier is None:
             return unclassified(len(texts), "no classification model is installed")
-        classification = self.classifier.classify(texts, SqlPatientRegistry(session))
+        with self.index.registry() as registry:
+            classification = self.classifier.classify(texts, registry)
         if not classification.segments:  # nothing but cover pages: keep the file whole
             return unclassified(len(texts), "no document found besides a cover sheet")
         return classification
@@ -263,7 +245,7 @@ class Pipeline:
                     id=uuid.uuid4().hex,
                     source_name=source,
                     sha256=prepared.sha256,
-                    media_type=prepared.media_type,
+                    media_type=prepared.ocr.media_type,
                     size=prepared.size,
                     received_at=received,
                     pages=pages,
@@ -294,14 +276,11 @@ class Pipeline:
         if prepared.ocr.searchable_pdf and searchable and searchable != key:
             self.store.put(searchable, prepared.ocr.searchable_pdf)
 
-    def _quarantine(
-        self, session: Session, job: JobRow, claimed: Path, source: str, reason: str
-    ) -> IngestOutcome:
-        session.rollback()
+    def _quarantine(self, job: Job, claimed: Path, source: str, reason: str) -> IngestOutcome:
         files.quarantine(claimed, self.settings.quarantine_dir, source, reason)
-        jobs.finish_job(job, "quarantined", reason=reason)
-        session.commit()
-        return IngestOutcome(file=source, status="quarantined", reason=reason)
+        outcome = IngestOutcome(file=source, status="quarantined", reason=reason)
+        self.index.finish_job(job, outcome)
+        return outcome
 
 
 def unclassified(page_count: int, reason: str) -> Classification:
@@ -328,33 +307,6 @@ def _searchable_key(prepared: _Prepared) -> str | None:
     one, and the OCR stage hands it back unchanged: the original serves, stored once."""
     if not prepared.ocr.searchable_pdf:
         return None
-    if prepared.media_type == "application/pdf" and all(
-        page.method == "text_layer" for page in prepared.ocr.pages
-    ):
+    if prepared.ocr.original_is_searchable:
         return original_key(prepared.sha256)
     return derivative_key(prepared.sha256, "searchable.pdf")
-
-
-def _check_size(path: Path, source: str, settings: Settings) -> int:
-    size = path.stat().st_size
-    if size == 0:
-        raise EmptyFileError(f"{source} is empty (0 bytes); scan or send it again")
-    limit = settings.max_file_mb * 1024 * 1024
-    if size > limit:
-        raise FileTooLargeError(
-            f"{source} is {size / 1024 / 1024:.0f} MB, more than the {settings.max_file_mb} MB "
-            "limit (RECORDROOM_MAX_FILE_MB); split it or raise the limit"
-        )
-    return size
-
-
-def _outcome_of(job: JobRow) -> IngestOutcome:
-    ids = tuple(i for i in job.document_ids.split(",") if i)
-    return IngestOutcome(
-        file=job.source_name,
-        status=job.status,  # type: ignore[arg-type]
-        document_id=ids[0] if ids else None,
-        duplicate_of=job.duplicate_of,
-        reason=job.reason,
-        document_ids=ids,
-    )

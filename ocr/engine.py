@@ -13,26 +13,24 @@ import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
 
 from PIL import Image
 
-from ocr import images, messages, pdf, searchable, tesseract
+from ocr import images, messages, pdf, searchable
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrEngineError, OcrResult, Page
+from recordroom.core.files import check_size
 from recordroom.core.settings import Settings
 
 
 def check_file(path: Path, settings: Settings) -> str:
     """The file's media type, once known to be non-empty, not too big and of a kind we read."""
     name = path.name
-    size = path.stat().st_size
-    if size == 0:
-        raise messages.empty_file(name)
-    if size > settings.max_file_mb * 1024 * 1024:
-        raise messages.too_big(name, size / 1024 / 1024, settings.max_file_mb)
+    check_size(path, name, settings.max_file_mb)
     media_type = sniff_media_type(path)
     if media_type not in READABLE:
         raise messages.unsupported(name, media_type)
@@ -66,7 +64,6 @@ class TesseractEngine:
         self._settings = settings
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        tesseract.limit_threads()
 
     def __enter__(self) -> TesseractEngine:
         return self
@@ -95,7 +92,7 @@ class TesseractEngine:
         )
         if media_type == PDF:
             return self._extract_pdf(path, options)
-        return self._extract_image(path, options)
+        return replace(self._extract_image(path, options), media_type=media_type)
 
     def _extract_image(self, path: Path, options: OcrOptions) -> OcrResult:
         count = count_image_pages(path, self._settings)
@@ -134,7 +131,8 @@ class TesseractEngine:
         made = None
         if options.want_pdf:
             made = path.read_bytes() if not outcomes else searchable.merge_pages(pdf_pages, path)
-        return self._result(pages, pngs if outcomes else [], made)
+        result = self._result(pages, pngs if outcomes else [], made)
+        return replace(result, media_type=PDF, original_is_searchable=not outcomes)
 
     def _result(
         self, pages: Sequence[Page], pngs: Sequence[bytes], searchable_pdf: bytes | None
@@ -183,6 +181,5 @@ class TesseractEngine:
             self._pool = ProcessPoolExecutor(
                 max_workers=self._settings.ocr_worker_count,
                 mp_context=context,
-                initializer=tesseract.limit_threads,
             )
         return self._pool

@@ -13,10 +13,6 @@ from recordroom.core import (
 )
 
 
-def empty_file(name: str) -> EmptyFileError:
-    return EmptyFileError(f"{name} is empty (0 bytes); ask the sender to send it again")
-
-
 def no_pages(name: str) -> EmptyFileError:
     return EmptyFileError(f"{name} has no pages; ask the sender to send it again")
 
@@ -59,11 +55,4 @@ def too_many_pages(name: str, count: int, max_pages: int) -> FileTooLargeError:
     return FileTooLargeError(
         f"{name} has {count} pages, more than the limit of {max_pages}; "
         "split it into smaller files or raise RECORDROOM_MAX_PAGES"
-    )
-
-
-def too_big(name: str, size_mb: float, max_mb: int) -> FileTooLargeError:
-    return FileTooLargeError(
-        f"{name} is {size_mb:.0f} MB, more than the limit of {max_mb} MB; "
-        "split it into smaller files or raise RECORDROOM_MAX_FILE_MB"
     )

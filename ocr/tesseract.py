@@ -1,5 +1,6 @@
-"""Running tesseract through pytesseract: one call per page for words, confidences and the PDF
-page, a second (OSD) only when orientation is in doubt. Failures become ``OcrEngineError``."""
+"""Running the tesseract command (the one ``pytesseract`` names): one call per page for words,
+confidences and the PDF page, a second (OSD) only when orientation is in doubt. Failures become
+``OcrEngineError``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import csv
 import io
 import os
 import re
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -38,32 +40,57 @@ class Orientation:
     script_confidence: float
 
 
-def limit_threads() -> None:
-    """One thread per tesseract: pages run in parallel already, and OpenMP threads on top of that
-    make tesseract slower, not faster. Tesseract reads this from its environment only."""
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+class _Failed(Exception):
+    """Tesseract ran and exited with an error (OSD's "too few characters" is one)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def _environment() -> dict[str, str]:
+    """The caller's environment with one thread per tesseract: pages run in parallel already, and
+    OpenMP threads on top of that make tesseract slower, not faster (it reads this only from its
+    environment)."""
+    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+
+def _run(arguments: list[str], *, name: str, timeout: int) -> str:
+    """Run tesseract with ``arguments``; its standard output. Raises ``_Failed`` on a non-zero
+    exit and ``OcrEngineError`` when it is missing or too slow."""
+    command = [pytesseract.pytesseract.tesseract_cmd, *arguments]
+    try:
+        done = subprocess.run(
+            command,
+            env=_environment(),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=timeout or None,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise OcrEngineError(
+            f"tesseract is not installed or not on PATH, so {name} could not be read; "
+            "install the tesseract-ocr package and try again"
+        ) from exc
+    except subprocess.TimeoutExpired as exc:
+        raise OcrEngineError(
+            f"tesseract took too long on a page of {name} and was stopped; "
+            "retry the file or raise RECORDROOM_OCR_TIMEOUT_SECONDS"
+        ) from exc
+    if done.returncode != 0:
+        raise _Failed(done.returncode)
+    return done.stdout.decode("utf-8", "replace")
 
 
 @contextmanager
 def _engine_errors(name: str) -> Iterator[None]:
     try:
         yield
-    except pytesseract.TesseractNotFoundError as exc:
-        raise OcrEngineError(
-            f"tesseract is not installed or not on PATH, so {name} could not be read; "
-            "install the tesseract-ocr package and try again"
-        ) from exc
-    except pytesseract.TesseractError as exc:
+    except _Failed as exc:
         raise OcrEngineError(
             f"tesseract failed on {name} (exit status {exc.status}); "
             "check the tesseract installation and its language packs, then retry the file"
-        ) from exc
-    except RuntimeError as exc:
-        if "timeout" not in str(exc).lower():
-            raise
-        raise OcrEngineError(
-            f"tesseract took too long on a page of {name} and was stopped; "
-            "retry the file or raise RECORDROOM_OCR_TIMEOUT_SECONDS"
         ) from exc
 
 
@@ -109,16 +136,10 @@ def recognise(
 ) -> Recognition:
     """Words, mean confidence and (optionally) a one-page searchable PDF of a page image."""
     base = image_path.with_suffix("")
-    config = f"--dpi {dpi} --psm 3 -c tessedit_create_tsv=1"
+    arguments = [str(image_path), str(base), "-l", languages, "--dpi", str(dpi), "--psm", "3"]
+    arguments += ["-c", "tessedit_create_tsv=1", *(["pdf"] if want_pdf else [])]
     with _engine_errors(name):
-        pytesseract.pytesseract.run_tesseract(
-            str(image_path),
-            str(base),
-            extension="pdf" if want_pdf else "tsv",
-            lang=languages,
-            config=config,
-            timeout=timeout,
-        )
+        _run(arguments, name=name, timeout=timeout)
     tsv_path = base.with_suffix(".tsv")
     words = _words_from_tsv(tsv_path.read_text(encoding="utf-8"))
     pdf = base.with_suffix(".pdf").read_bytes() if want_pdf else None
@@ -140,16 +161,12 @@ def detect_orientation(
     image_path: Path, *, name: str, dpi: int, timeout: int
 ) -> Orientation | None:
     """Tesseract's OSD for a page image, or None when the page has too little text to tell."""
+    arguments = [str(image_path), "stdout", "-l", "osd", "--psm", "0", "--dpi", str(dpi)]
     try:
-        with _engine_errors(name):
-            report = pytesseract.image_to_osd(
-                str(image_path), config=f"--psm 0 --dpi {dpi}", timeout=timeout
-            )
-    except OcrEngineError as exc:
+        report = _run(arguments, name=name, timeout=timeout)
+    except _Failed:
         # OSD refuses pages with few characters; that is an answer ("cannot tell"), not a crash.
-        if isinstance(exc.__cause__, pytesseract.TesseractError):
-            return None
-        raise
+        return None
     fields = dict(_OSD_FIELD.findall(report))
     try:
         return Orientation(

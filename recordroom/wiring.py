@@ -18,6 +18,7 @@ from typing import Self
 from sqlalchemy.orm import Session
 
 from indexer.database import Database
+from indexer.intake_index import SqlIntakeIndex
 from intake.pipeline import Pipeline
 from ocr import TesseractEngine
 from recordroom.core import ClassifierError, DocumentClassifier, ObjectStore
@@ -111,7 +112,8 @@ class Context:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        return Pipeline(self.settings, self.database, self.store, self.engine, self.classifier)
+        index = SqlIntakeIndex(self.database)
+        return Pipeline(self.settings, index, self.store, self.engine, self.classifier)
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:

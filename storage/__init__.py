@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from recordroom.core import ConfigurationError, ObjectStore
+from recordroom.core.keys import derivative_key, original_key
 from recordroom.core.settings import Settings
-from storage.keys import derivative_key, original_key
 from storage.local import LocalObjectStore
 
 __all__ = ["LocalObjectStore", "derivative_key", "open_store", "original_key"]

@@ -10,14 +10,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from recordroom.core import NotFoundError, StorageError
-
-
-def fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+from recordroom.core.files import fsync_dir
 
 
 class LocalObjectStore:

@@ -67,7 +67,9 @@ class OcrResult:
     """What the OCR stage returns for one file."""
 
     pages: tuple[Page, ...]
+    media_type: str = "application/octet-stream"  # of the original, from its first bytes
     searchable_pdf: bytes | None = None  # page images + invisible text; None when not made
+    original_is_searchable: bool = False  # a PDF whose every page has a real text layer
     page_images: tuple[bytes, ...] = ()  # upright page images (PNG), one per page, when made
     low_confidence_pages: tuple[int, ...] = ()
 
@@ -175,6 +177,16 @@ class IngestOutcome:
             "duplicate_of": self.duplicate_of,
             "reason": self.reason,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """An incoming file's place in the intake queue, as intake sees it."""
+
+    id: int
+    source_name: str
+    attempts: int  # this one included
+    outcome: IngestOutcome | None = None  # set once finished (then the file is only removed)
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
-from recordroom.core.models import Classification, OcrResult, Patient, PatientMatch
+from recordroom.core.models import (
+    Classification,
+    Document,
+    IngestOutcome,
+    Job,
+    OcrResult,
+    Patient,
+)
 
 
 class ObjectStore(Protocol):
@@ -54,5 +63,36 @@ class DocumentClassifier(Protocol):
     def classify(self, page_texts: Sequence[str], registry: PatientRegistry) -> Classification: ...
 
 
-class PatientMatcher(Protocol):
-    def match(self, text: str, registry: PatientRegistry) -> PatientMatch: ...
+class IntakeIndex(Protocol):
+    """What intake asks of the index. Each call is its own short transaction, so no database
+    session stays open while a file is OCR'd."""
+
+    def open_job(self, claim_name: str, source_name: str) -> Job:
+        """The job of a claimed file, created on first sight; each call counts one attempt."""
+        ...
+
+    def find_duplicate(self, sha256: str) -> str | None:
+        """The id of the first document stored from a file with this hash."""
+        ...
+
+    def recent_fingerprints(
+        self, *, page_count: int, since: dt.datetime
+    ) -> Sequence[tuple[str, int]]:
+        """(document id, text fingerprint) of originals with this many pages since ``since``."""
+        ...
+
+    def registry(self) -> AbstractContextManager[PatientRegistry]:
+        """The patient registry, open for the length of the ``with`` block."""
+        ...
+
+    def finish_job(
+        self,
+        job: Job,
+        outcome: IngestOutcome,
+        *,
+        sha256: str | None = None,
+        documents: Sequence[Document] = (),
+        fingerprint: int | None = None,
+    ) -> None:
+        """Save the documents and mark the job finished, in one durable commit."""
+        ...

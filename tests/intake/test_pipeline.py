@@ -10,12 +10,14 @@ import pytest
 from indexer import jobs
 from indexer.database import Database
 from indexer.documents import get_document
+from indexer.intake_index import SqlIntakeIndex
 from indexer.search import search
 from intake import files
 from intake.pipeline import Pipeline, page_image_key
 from ocr import TesseractEngine
+from recordroom.core import OcrResult
+from recordroom.core.keys import original_key
 from recordroom.core.settings import Settings
-from storage.keys import original_key
 from storage.local import LocalObjectStore
 from tests import samples
 
@@ -27,7 +29,11 @@ FAX = ("RADIOLOGY REPORT", "Findings: mild cardiomegaly without edema.")
 @pytest.fixture
 def pipeline(settings: Settings, database: Database) -> Iterator[Pipeline]:
     yield Pipeline(
-        settings, database, LocalObjectStore(settings.objects_dir), TesseractEngine(settings), None
+        settings,
+        SqlIntakeIndex(database),
+        LocalObjectStore(settings.objects_dir),
+        TesseractEngine(settings),
+        None,
     )
 
 
@@ -250,7 +256,7 @@ def test_a_fax_of_two_documents_is_split_and_filed(
         session.commit()
     pipeline = Pipeline(
         settings,
-        database,
+        SqlIntakeIndex(database),
         LocalObjectStore(settings.objects_dir),
         TesseractEngine(settings),
         load_classifier(settings),
@@ -287,3 +293,27 @@ def test_a_fax_of_two_documents_is_split_and_filed(
     assert (second.doc_type, second.patient_mrn) == ("referral", "B200")
     assert first.sender_fax and "3344" in first.sender_fax
     assert first.pages[0].number == 1 and "Potassium" in first.pages[0].text
+
+
+def test_no_database_session_is_open_while_a_file_is_ocrd(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    """On PostgreSQL an open session holds locks; OCR takes seconds a page."""
+    engine = TesseractEngine(settings)
+    open_during_ocr: list[int] = []
+
+    class WatchedEngine:
+        def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
+            open_during_ocr.append(database.engine.pool.checkedout())  # type: ignore[attr-defined]
+            return engine.extract(path, make_searchable_pdf=make_searchable_pdf)
+
+    pipeline = Pipeline(
+        settings,
+        SqlIntakeIndex(database),
+        LocalObjectStore(settings.objects_dir),
+        WatchedEngine(),
+        None,
+    )
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
+    assert pipeline.ingest_paths([letter])[0].status == "stored"
+    assert open_during_ocr == [0]

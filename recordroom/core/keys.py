@@ -1,4 +1,5 @@
-"""Content-addressed object keys: the same bytes always land under the same key."""
+"""Content-addressed object keys: the same bytes always land under the same key. Intake names
+the keys, every object store keeps them."""
 
 from __future__ import annotations
 
