@@ -1,57 +1,138 @@
 """The one settings object: built once from defaults, ``recordroom.toml`` and the environment
 (in that order, the environment winning), then passed to whatever needs it.
 
-No other module reads ``os.environ``.
+No other module reads ``os.environ`` for a setting. Each setting is declared once, below: its type,
+default, range and description. From that one declaration come the checks (a wrong value is a
+``ConfigurationError`` naming the variable), ``recordroom settings`` and the README's table
+(``python -m recordroom.core.settings --write-readme README.md``). A new setting is one more field.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Self
+
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic_settings.sources import EnvSettingsSource
 
 from recordroom.core.errors import ConfigurationError
 
 WatchMode = Literal["auto", "inotify", "poll"]
+Origin = Literal["default", "file", "environment", "override"]
 PREFIX = "RECORDROOM_"
 TOML_NAME = "recordroom.toml"
+MASK = "********"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    """Every setting, with its default. The README's settings table lists them."""
+def setting(
+    default: Any,
+    description: str,
+    *,
+    secret: bool = False,
+    shown_default: str | None = None,
+    **limits: Any,
+) -> Any:
+    """One setting's declaration: ``limits`` are pydantic's (``ge``, ``le``, …); a ``secret`` is
+    masked wherever it is shown; ``shown_default`` explains a default that is computed."""
+    extra: dict[str, Any] = {"secret": secret}
+    if shown_default is not None:
+        extra["shown_default"] = shown_default
+    return Field(default, description=description, json_schema_extra=extra, **limits)
 
-    home: Path = Path("./var")
-    inbox: Path = Path("./inbox")
-    database_url: str = ""  # empty: sqlite:///$RECORDROOM_HOME/recordroom.db
-    storage: str = "local"
-    s3_endpoint: str = ""
-    s3_access_key: str = ""
-    s3_secret_key: str = ""
-    s3_secure: bool = True
-    mail_url: str = ""
-    mail_password_file: str = ""
-    mail_password: str = ""
-    mail_processed: str = "recordroom-processed"
-    mail_failed: str = "recordroom-failed"
+
+class Settings(BaseSettings):
+    """Every setting, with its default. Build it with ``load_settings``; ``Settings(**values)``
+    alone reads neither the environment nor a file."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="forbid")
+
+    home: Path = setting(
+        Path("./var"), "data folder: SQLite database, local object store, quarantine, keys"
+    )
+    inbox: Path = setting(Path("./inbox"), "the watched folder")
+    database_url: str = setting(
+        "",
+        "any SQLAlchemy URL; PostgreSQL supported",
+        shown_default="sqlite:///$RECORDROOM_HOME/recordroom.db",
+    )
+    storage: str = setting("local", "`local` (`s3://BUCKET` is planned)")
+    s3_endpoint: str = setting("", "S3 service: host[:port]")
+    s3_access_key: str = setting("", "S3 service: access key")
+    s3_secret_key: str = setting("", "S3 service: secret key", secret=True)
+    s3_secure: bool = setting(True, "S3 service: use TLS")
+    mail_url: str = setting(
+        "",
+        "`imaps://USER@HOST:993/FOLDER` (`imap://` with STARTTLS, plain only to loopback): "
+        "the e-fax mailbox (planned); empty: no mail intake",
+    )
+    mail_password_file: str = setting("", "a file holding the mailbox password (preferred)")
+    mail_password: str = setting("", "the mailbox password", secret=True)
+    mail_processed: str = setting("recordroom-processed", "where read messages are moved")
+    mail_failed: str = setting("recordroom-failed", "where messages that failed are moved")
     # intake
-    watch_mode: WatchMode = "auto"
-    settle_seconds: float = 2.0
-    poll_seconds: float = 5.0
-    max_file_mb: int = 200
-    max_pages: int = 500
+    watch_mode: WatchMode = setting("auto", "`auto` (poll on network shares), `inotify` or `poll`")
+    settle_seconds: float = setting(2.0, "a file is taken once unchanged this long", ge=0)
+    poll_seconds: float = setting(5.0, "full inbox scan interval (and polling interval)", gt=0)
+    max_file_mb: int = setting(200, "larger files are quarantined", ge=1)
+    max_pages: int = setting(500, "files with more pages are quarantined", ge=1)
     # OCR
-    ocr_languages: str = "eng+spa"
-    ocr_workers: int = 0  # 0: one per core
-    ocr_timeout_seconds: int = 180
-    ocr_low_confidence: float = 60.0
-    max_image_pixels: int = 120_000_000
+    ocr_languages: str = setting("eng+spa", "tesseract languages", min_length=1)
+    ocr_workers: int = setting(0, "parallel OCR processes; 0 = one per core", ge=0)
+    ocr_timeout_seconds: int = setting(180, "per page", ge=1)
+    ocr_low_confidence: float = setting(
+        60.0,
+        "pages below this mean word confidence (0-100) send the document to review",
+        ge=0,
+        le=100,
+    )
+    max_image_pixels: int = setting(
+        120_000_000, "larger images are quarantined (decompression-bomb guard)", ge=1
+    )
     # classification
-    doc_type_threshold: float = 0.6
-    patient_threshold: float = 0.9
+    doc_type_threshold: float = setting(
+        0.6,
+        "below this type confidence the document waits for review (above 1: every document does)",
+        ge=0,
+    )
+    patient_threshold: float = setting(
+        0.9,
+        "a patient is filed automatically only at or above this score "
+        "(above 1: never automatically)",
+        ge=0,
+    )
+
+    _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # ``load_settings`` reads the file and the environment, so that it knows where each value
+        # came from; the constructor takes only what it is given.
+        return (init_settings,)
+
+    @field_validator("home", "inbox", mode="after")
+    @classmethod
+    def _expand_user(cls, value: Path) -> Path:
+        return value.expanduser()
+
+    @field_validator("s3_secure", mode="before")
+    @classmethod
+    def _empty_is_false(cls, value: object) -> object:
+        return False if isinstance(value, str) and not value.strip() else value
 
     @property
     def database(self) -> str:
@@ -76,29 +157,63 @@ class Settings:
     def ocr_worker_count(self) -> int:
         return self.ocr_workers if self.ocr_workers > 0 else max(1, os.cpu_count() or 1)
 
+    def origin(self, name: str) -> Origin:
+        """Where the value of setting ``name`` came from."""
+        return self._origins.get(name, "default")
 
-def _convert(name: str, raw: Any, kind: Any) -> Any:
-    text = str(raw).strip()
+    def with_changes(self, **changes: Any) -> Self:
+        """A copy with some settings changed (checked like any other value)."""
+        changed = type(self)(**{**self.model_dump(), **changes})
+        changed._origins = {**self._origins, **dict.fromkeys(changes, "override")}
+        return changed
+
+
+def variable(name: str) -> str:
+    """The environment variable of setting ``name``."""
+    return PREFIX + name.upper()
+
+
+def is_secret(name: str) -> bool:
+    extra = Settings.model_fields[name].json_schema_extra
+    return isinstance(extra, dict) and bool(extra.get("secret"))
+
+
+class _EnvironmentSource(EnvSettingsSource):
+    """pydantic-settings' environment source over a given mapping instead of ``os.environ``."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return {key.lower(): value for key, value in self._environ.items()}
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if not path.is_file():
+        return {}
     try:
-        if kind in (bool, "bool"):
-            if isinstance(raw, bool):
-                return raw
-            if text.lower() in ("1", "true", "yes", "on"):
-                return True
-            if text.lower() in ("0", "false", "no", "off", ""):
-                return False
-            raise ValueError(text)
-        if kind in (int, "int"):
-            return int(text)
-        if kind in (float, "float"):
-            return float(text)
-        if kind in (Path, "Path"):
-            return Path(text).expanduser()
-    except ValueError as exc:
-        raise ConfigurationError(
-            f"setting {PREFIX}{name.upper()} has the value {text!r}, which is not a valid {kind}"
-        ) from exc
-    return text
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"{path} is not valid TOML: {exc}") from exc
+    values = {}
+    for key, raw in data.items():
+        name = key.lower().removeprefix(PREFIX.lower())
+        if name not in Settings.model_fields:
+            raise ConfigurationError(f"{path}: unknown setting {key!r}")
+        values[name] = raw
+    return values
+
+
+def _problem(error: Mapping[str, Any], origins: Mapping[str, Origin]) -> str:
+    name = str(error["loc"][0]) if error["loc"] else ""
+    if name not in Settings.model_fields:
+        return str(error["msg"])
+    given = MASK if is_secret(name) else repr(error.get("input"))
+    where = {"file": f"in {TOML_NAME}", "environment": "in the environment"}.get(
+        origins.get(name, "default"), "given"
+    )
+    return f"{variable(name)} {where} is {given}: {error['msg']}"
 
 
 def load_settings(
@@ -108,25 +223,105 @@ def load_settings(
     ``overrides``; relative folders are taken from ``cwd``."""
     environ = os.environ if environ is None else environ
     cwd = Path.cwd() if cwd is None else cwd
+    layers: tuple[tuple[Origin, dict[str, Any]], ...] = (
+        ("file", _read_toml(cwd / TOML_NAME)),
+        ("environment", _EnvironmentSource(environ)()),
+        ("override", overrides),
+    )
     values: dict[str, Any] = {}
-    kinds = {f.name: f.type for f in fields(Settings)}
-    toml_path = cwd / TOML_NAME
-    if toml_path.is_file():
-        try:
-            data = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigurationError(f"{toml_path} is not valid TOML: {exc}") from exc
-        for key, raw in data.items():
-            name = key.lower().removeprefix("recordroom_")
-            if name not in kinds:
-                raise ConfigurationError(f"{toml_path}: unknown setting {key!r}")
-            values[name] = _convert(name, raw, kinds[name])
-    for name, kind in kinds.items():
-        env_name = PREFIX + name.upper()
-        if env_name in environ:
-            values[name] = _convert(name, environ[env_name], kind)
-    values.update(overrides)
-    if values.get("watch_mode", "auto") not in ("auto", "inotify", "poll"):
-        raise ConfigurationError("RECORDROOM_WATCH_MODE must be auto, inotify or poll")
-    settings = Settings(**values)
-    return replace(settings, home=cwd / settings.home, inbox=cwd / settings.inbox)
+    origins: dict[str, Origin] = {}
+    for origin, layer in layers:
+        values.update(layer)
+        origins.update(dict.fromkeys(layer, origin))
+    try:
+        settings = Settings(**values)
+        settings = Settings(
+            **{**settings.model_dump(), "home": cwd / settings.home, "inbox": cwd / settings.inbox}
+        )
+    except ValidationError as exc:
+        problems = "; ".join(_problem(error, origins) for error in exc.errors())
+        raise ConfigurationError(f"a setting is wrong: {problems}") from exc
+    settings._origins = origins
+    return settings
+
+
+# -- showing the settings -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SettingValue:
+    """One setting as ``recordroom settings`` shows it."""
+
+    variable: str
+    value: str  # secrets masked
+    origin: Origin
+    description: str
+
+
+def _shown(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, Path) and not value.is_absolute():
+        return f"./{value}"
+    return str(value)
+
+
+def _mask_password_in_url(value: str) -> str:
+    return re.sub(r"(://[^/:@]+:)[^@/]+@", rf"\g<1>{MASK}@", value)
+
+
+def describe(settings: Settings) -> list[SettingValue]:
+    """Every setting: its variable, value (secrets masked), origin and meaning."""
+    described = []
+    for name, info in Settings.model_fields.items():
+        value = _shown(getattr(settings, name))
+        if is_secret(name) and value:
+            value = MASK
+        described.append(
+            SettingValue(
+                variable(name),
+                _mask_password_in_url(value),
+                settings.origin(name),
+                info.description or "",
+            )
+        )
+    return described
+
+
+def _default_text(info: FieldInfo) -> str:
+    extra = info.json_schema_extra
+    if isinstance(extra, dict) and isinstance(extra.get("shown_default"), str):
+        return f"`{extra['shown_default']}`"
+    default = _shown(info.default)
+    return f"`{default}`" if default else ""
+
+
+def markdown_table() -> str:
+    """The README's settings table, from the declarations above."""
+    lines = ["| variable | default | meaning |", "|---|---|---|"]
+    for name, info in Settings.model_fields.items():
+        lines.append(f"| `{variable(name)}` | {_default_text(info)} | {info.description} |")
+    return "\n".join(lines) + "\n"
+
+
+TABLE_START = (
+    "<!-- settings table: made by `python -m recordroom.core.settings --write-readme` -->\n"
+)
+TABLE_END = "<!-- end of settings table -->\n"
+
+
+def with_table(readme: str) -> str:
+    """``readme`` with the text between the table markers replaced by ``markdown_table()``."""
+    start = readme.index(TABLE_START) + len(TABLE_START)
+    end = readme.index(TABLE_END, start)
+    return readme[:start] + markdown_table() + readme[end:]
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--write-readme"]:
+        readme = Path(sys.argv[2] if len(sys.argv) > 2 else "README.md")
+        readme.write_text(with_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    else:
+        sys.stdout.write(markdown_table())

@@ -3,7 +3,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from recordroom.core.settings import Settings
 
 @pytest.mark.parametrize("mode", ["inotify", "poll"])
 def test_watcher_hands_over_settled_files_once(settings: Settings, mode: str) -> None:
-    settings = replace(settings, watch_mode=mode)  # type: ignore[arg-type]
+    settings = settings.with_changes(watch_mode=mode)
     settings.inbox.mkdir(parents=True)
     taken: list[tuple[str, bytes]] = []
 
@@ -73,7 +72,7 @@ def test_a_failure_that_is_not_the_files_fault_does_not_stop_the_watcher(
         path.unlink()
         return None
 
-    watcher = InboxWatcher(replace(settings, ocr_workers=1), take)
+    watcher = InboxWatcher(settings.with_changes(ocr_workers=1), take)
     watcher.run_once()  # returns although a.pdf failed and is still in the inbox
     assert taken == ["b.pdf"]
     assert (settings.inbox / "a.pdf").exists()

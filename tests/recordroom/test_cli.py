@@ -173,3 +173,22 @@ def test_search_pages_and_filters_by_date_and_review(
     with pytest.raises(SystemExit) as exit_:
         main(["search", "potassium", "--from", "March"])
     assert exit_.value.code == 2 and "not a date" in capsys.readouterr().err
+
+
+def test_settings_shows_each_value_and_its_origin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("RECORDROOM_S3_SECRET_KEY", "s3cr3t")
+    monkeypatch.setenv("RECORDROOM_MAX_PAGES", "40")
+    code, out, _ = run(capsys, "settings", "--json")
+    shown = {line["variable"]: line for line in map(json.loads, out.splitlines())}
+    assert code == 0
+    assert (shown["RECORDROOM_MAX_PAGES"]["value"], shown["RECORDROOM_MAX_PAGES"]["from"]) == (
+        "40",
+        "environment",
+    )
+    assert shown["RECORDROOM_S3_SECRET_KEY"]["value"] == "********"
+    assert shown["RECORDROOM_WATCH_MODE"]["from"] == "default"
+    monkeypatch.setenv("RECORDROOM_MAX_PAGES", "-1")
+    code, _, err = run(capsys, "settings")
+    assert code == 2 and "RECORDROOM_MAX_PAGES" in err

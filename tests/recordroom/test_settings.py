@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from recordroom.core import ConfigurationError
-from recordroom.core.settings import load_settings
+from recordroom.core.settings import (
+    Settings,
+    describe,
+    load_settings,
+    markdown_table,
+    variable,
+    with_table,
+)
 
 
 def test_defaults_follow_the_design(tmp_path: Path) -> None:
@@ -48,3 +55,68 @@ def test_bad_settings_say_which(tmp_path: Path, environ: dict[str, str], toml: s
         (tmp_path / "recordroom.toml").write_text(toml, encoding="utf-8")
     with pytest.raises(ConfigurationError):
         load_settings(environ=environ, cwd=tmp_path)
+
+
+def test_a_value_out_of_range_names_the_variable_and_where_it_was_set(tmp_path: Path) -> None:
+    with pytest.raises(
+        ConfigurationError, match="RECORDROOM_OCR_LOW_CONFIDENCE in the environment"
+    ):
+        load_settings(environ={"RECORDROOM_OCR_LOW_CONFIDENCE": "140"}, cwd=tmp_path)
+    (tmp_path / "recordroom.toml").write_text("max_pages = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match=r"RECORDROOM_MAX_PAGES in recordroom\.toml"):
+        load_settings(environ={}, cwd=tmp_path)
+
+
+def test_a_wrong_secret_is_not_repeated(tmp_path: Path) -> None:
+    (tmp_path / "recordroom.toml").write_text("mail_password = 12\n", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="RECORDROOM_MAIL_PASSWORD") as raised:
+        load_settings(environ={}, cwd=tmp_path)
+    assert "12" not in str(raised.value)
+
+
+def test_each_value_knows_where_it_came_from_and_secrets_are_masked(tmp_path: Path) -> None:
+    (tmp_path / "recordroom.toml").write_text(
+        'settle_seconds = 5\nmail_password = "hunter2"\n', encoding="utf-8"
+    )
+    settings = load_settings(
+        environ={
+            "RECORDROOM_S3_SECRET_KEY": "s3cr3t",
+            "RECORDROOM_DATABASE_URL": "postgresql://rr:pa55@db/recordroom",
+            "RECORDROOM_SETTLE_SECONDS": "7",
+        },
+        cwd=tmp_path,
+    )
+    shown = {value.variable: value for value in describe(settings)}
+    assert set(shown) == {variable(name) for name in Settings.model_fields}
+    assert (
+        shown["RECORDROOM_SETTLE_SECONDS"].value,
+        shown["RECORDROOM_SETTLE_SECONDS"].origin,
+    ) == (
+        "7",
+        "environment",
+    )
+    assert shown["RECORDROOM_MAIL_PASSWORD"].origin == "file"
+    assert shown["RECORDROOM_MAX_PAGES"].origin == "default"
+    text = " ".join(value.value for value in shown.values())
+    assert "hunter2" not in text and "s3cr3t" not in text and "pa55" not in text
+    assert all(value.description for value in shown.values())
+
+
+def test_the_readme_settings_table_is_made_from_the_declarations() -> None:
+    readme = Path(__file__).resolve().parents[2] / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    assert with_table(text) == text, (
+        "README.md's settings table is stale: run "
+        "`.venv/bin/python -m recordroom.core.settings --write-readme README.md`"
+    )
+
+
+def test_the_design_names_and_defaults_are_kept(tmp_path: Path) -> None:
+    settings = load_settings(environ={}, cwd=tmp_path)
+    assert (settings.storage, settings.s3_secure, settings.mail_url) == ("local", True, "")
+    assert settings.database_url == ""
+    table = markdown_table()
+    for name in ("HOME", "INBOX", "DATABASE_URL", "STORAGE", "S3_ENDPOINT", "S3_ACCESS_KEY",
+                 "S3_SECRET_KEY", "S3_SECURE", "MAIL_URL", "MAIL_PASSWORD_FILE", "MAIL_PASSWORD",
+                 "MAIL_PROCESSED", "MAIL_FAILED"):  # fmt: skip
+        assert f"`RECORDROOM_{name}`" in table
