@@ -13,7 +13,7 @@ quick: setup
 	.venv/bin/pytest -m "not slow"
 
 lint: setup
-	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy .
+	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/mypy . && .venv/bin/lint-imports --no-cache
 
 bench: setup
 	.venv/bin/python -m bench.ocr

@@ -1,17 +1,23 @@
-"""The import graph is part of the design: stages see only the core records and protocols."""
+"""The import graph is part of the design. ``lint-imports`` (run by ``bin/test``, contracts in
+``.importlinter``) holds the layers; these tests say the same in a form a failing test can name,
+and check that the generic top-level names are this project's."""
 
 from __future__ import annotations
 
 import ast
 import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-STAGES = ("ocr", "classify", "storage", "indexer", "release_of_information", "audit")
-PROJECT = (*STAGES, "intake", "recordroom")
-SHARED = ("recordroom.core",)
+STAGES = ("intake", "ocr", "classify", "storage", "indexer", "release_of_information", "audit")
+SHELL = ("recordroom.usecases", "recordroom.wiring", "recordroom.cli")
+OUTSIDE_THE_RUNTIME = tuple(
+    name for name in ("bench", "tests", "training", "synthetic") if (ROOT / name).is_dir()
+)
+PROJECT = (*STAGES, "recordroom", *OUTSIDE_THE_RUNTIME)
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -29,26 +35,42 @@ def project_imports(path: Path) -> set[str]:
     return {name for name in imported_modules(path) if name.split(".")[0] in PROJECT}
 
 
-@pytest.mark.parametrize("stage", STAGES)
-def test_a_stage_imports_only_itself_and_the_core(stage: str) -> None:
-    offending = []
-    for path in sorted((ROOT / stage).rglob("*.py")):
-        for name in project_imports(path):
-            allowed = name.split(".")[0] == stage or name.startswith(SHARED)
-            if not allowed:
-                offending.append(f"{path.relative_to(ROOT)} imports {name}")
-    assert offending == []
-
-
-def test_only_intake_and_the_shell_orchestrate() -> None:
-    core = ROOT / "recordroom" / "core"
-    offending = [
+def _offending(folder: Path, allowed: Callable[[str], bool]) -> list[str]:
+    return [
         f"{path.relative_to(ROOT)} imports {name}"
-        for path in core.rglob("*.py")
-        for name in project_imports(path)
-        if not name.startswith("recordroom.core")
+        for path in sorted(folder.rglob("*.py"))
+        for name in sorted(project_imports(path))
+        if not allowed(name)
     ]
-    assert offending == []
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_stage_imports_only_itself_and_the_ground(stage: str) -> None:
+    def allowed(name: str) -> bool:
+        return name.split(".")[0] == stage or name.startswith("recordroom.core")
+
+    assert _offending(ROOT / stage, allowed) == []
+
+
+def test_the_ground_imports_nothing_above_it() -> None:
+    assert _offending(ROOT / "recordroom" / "core", lambda n: n.startswith("recordroom.core")) == []
+
+
+def test_the_runtime_imports_nothing_outside_it() -> None:
+    def allowed(name: str) -> bool:
+        return name.split(".")[0] not in OUTSIDE_THE_RUNTIME
+
+    for package in (*STAGES, "recordroom"):
+        assert _offending(ROOT / package, allowed) == []
+
+
+def test_a_door_calls_use_cases_not_stages() -> None:
+    """The command line reaches the stages only through ``recordroom.usecases``."""
+
+    def allowed(name: str) -> bool:
+        return name.startswith(("recordroom.cli", "recordroom.core", *SHELL[:2]))
+
+    assert _offending(ROOT / "recordroom" / "cli", allowed) == []
 
 
 @pytest.mark.parametrize("name", PROJECT)
