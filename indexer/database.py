@@ -70,9 +70,5 @@ class Database:
     def migrate(self) -> None:
         migrate(self.engine)
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
-
     def dispose(self) -> None:
         self.engine.dispose()

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -14,10 +15,10 @@ from pathlib import Path
 
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-from watchdog.observers.api import BaseObserver
+from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from intake.files import SettleTracker, inbox_files
+from intake.files import SettleTracker, inbox_files, is_candidate
 from recordroom.core import IngestOutcome, RecordroomError
 from recordroom.core.settings import Settings
 
@@ -90,17 +91,53 @@ class InboxWatcher:
             observer = PollingObserver(timeout=self.settings.poll_seconds)
         else:
             observer = Observer()
-        observer.schedule(_Wake(self.wake), str(self.settings.inbox), recursive=True)
         try:
+            self._schedule(observer)
             observer.start()
         except OSError as exc:  # inotify watch limit reached, or no inotify at all
             log.warning("inotify unavailable (%s); polling the inbox instead", exc.strerror)
             observer = PollingObserver(timeout=self.settings.poll_seconds)
-            observer.schedule(_Wake(self.wake), str(self.settings.inbox), recursive=True)
+            self._schedule(observer)
             observer.start()
             mode = "poll"
         log.info("watching %s (%s)", self.settings.inbox, mode)
         return observer
+
+    def _schedule(self, observer: BaseObserver) -> None:
+        """The inbox itself, then each of its visible subfolders with everything below it. Never
+        a hidden folder: the watcher's own working folders (``.recordroom/processing``) churn
+        with every file taken, and watching them only costs watches and races."""
+        self._watches: dict[Path, ObservedWatch] = {}
+        observer.schedule(_Wake(self.wake), str(self.settings.inbox), recursive=False)
+        self._watch_subfolders(observer)
+
+    def _watch_subfolders(self, observer: BaseObserver) -> None:
+        """Bring the subfolder watches in line with the visible subfolders there are now."""
+        try:
+            present = {
+                entry
+                for entry in self.settings.inbox.iterdir()
+                if entry.is_dir() and is_candidate(Path(entry.name))
+            }
+        except FileNotFoundError:
+            present = set()
+        for gone in set(self._watches) - present:
+            with contextlib.suppress(KeyError):
+                observer.unschedule(self._watches.pop(gone))
+        for folder in sorted(present - set(self._watches)):
+            try:
+                self._watches[folder] = observer.schedule(
+                    _Wake(self.wake), str(folder), recursive=True
+                )
+            except OSError as exc:
+                if not folder.is_dir():  # removed before its watch was added
+                    continue
+                raise exc
+
+    @property
+    def watched_folders(self) -> list[Path]:
+        """The subfolders watched with everything below them (the inbox itself is watched too)."""
+        return sorted(getattr(self, "_watches", {}))
 
     def run(self, stop: threading.Event) -> None:
         self.settings.inbox.mkdir(parents=True, exist_ok=True)
@@ -108,6 +145,7 @@ class InboxWatcher:
         try:
             while not stop.is_set():
                 self.wake.clear()
+                self._watch_subfolders(observer)
                 self.process_ready()
                 # Re-check sooner while files are settling; otherwise wait for an event or a scan.
                 timeout = 0.5 if self.tracker.waiting else self.settings.poll_seconds

@@ -16,7 +16,6 @@ from recordroom.core.errors import (
 )
 from recordroom.core.models import (
     DOC_TYPES,
-    LOINC_CODES,
     Classification,
     Document,
     IngestOutcome,
@@ -40,7 +39,6 @@ from recordroom.core.protocols import (
 
 __all__ = [
     "DOC_TYPES",
-    "LOINC_CODES",
     "Classification",
     "ClassifierError",
     "ConfigurationError",

@@ -34,19 +34,6 @@ DOC_TYPES: tuple[str, ...] = (
     "other",
 )
 
-LOINC_CODES: dict[str, str] = {
-    "referral": "57133-1",
-    "lab_report": "11502-2",
-    "imaging_report": "18748-4",
-    "consult_note": "11488-4",
-    "progress_note": "11506-3",
-    "discharge_summary": "18842-5",
-    "operative_report": "11504-8",
-    "ed_note": "34111-5",
-    "authorization": "64292-6",
-    "insurance_card": "64290-0",
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Page:

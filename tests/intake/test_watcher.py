@@ -1,8 +1,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import threading
 import time
+import uuid
+import warnings
 from pathlib import Path
 
 import pytest
@@ -77,3 +80,34 @@ def test_a_failure_that_is_not_the_files_fault_does_not_stop_the_watcher(
     assert taken == ["b.pdf"]
     assert (settings.inbox / "a.pdf").exists()
     assert "tesseract timed out on a.pdf; it will be retried" in caplog.text
+
+
+def test_the_watcher_does_not_watch_its_own_working_folders(settings: Settings) -> None:
+    """Watching ``.recordroom/processing`` made watchdog warn ("Callback with id … already
+    exists") as slots came and went; only the inbox and its visible subfolders are watched."""
+    settings = settings.with_changes(watch_mode="inotify")
+    (settings.inbox / "fax" / "2026").mkdir(parents=True)
+    watcher = InboxWatcher(settings, lambda path: None)
+    stop = threading.Event()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        thread = threading.Thread(target=watcher.run, args=(stop,))
+        thread.start()
+        try:
+            for _ in range(300):  # claims: a slot folder under a folder that comes and goes
+                slot = settings.processing_dir / uuid.uuid4().hex[:16]
+                slot.mkdir(parents=True)
+                (slot / "scan.pdf").write_bytes(b"x")
+                shutil.rmtree(settings.inbox / ".recordroom")
+            time.sleep(1.0)
+            (settings.inbox / "scans").mkdir()
+            deadline = time.monotonic() + 10
+            while len(watcher.watched_folders) < 2 and time.monotonic() < deadline:
+                watcher.wake.set()
+                time.sleep(0.1)
+        finally:
+            stop.set()
+            watcher.wake.set()
+            thread.join(timeout=20)
+    assert [w.message for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    assert watcher.watched_folders == [settings.inbox / "fax", settings.inbox / "scans"]

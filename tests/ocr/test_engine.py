@@ -240,6 +240,19 @@ def test_photo_without_a_believable_resolution(
         assert pdf.pages[0].height / 72 == pytest.approx(11, rel=0.05)  # inches, not 47
 
 
-def test_engine_satisfies_the_ocr_protocol(settings: Settings) -> None:
-    engine: OcrEngine = TesseractEngine(settings)  # checked by mypy
-    assert callable(engine.extract)
+def read_through_the_protocol(engine: OcrEngine, path: Path) -> OcrResult:
+    """What intake does: it knows the engine only as an ``OcrEngine`` (mypy checks the call)."""
+    return engine.extract(path, make_searchable_pdf=True)
+
+
+def test_the_result_names_the_media_type_and_whether_the_original_is_searchable(
+    engine: TesseractEngine, page: Image.Image, sample_dir: Path
+) -> None:
+    born = read_through_the_protocol(engine, write_text_pdf(sample_dir / "own.pdf", [LINES]))
+    assert (born.media_type, born.original_is_searchable) == ("application/pdf", True)
+    scanned = read_through_the_protocol(engine, write_image_pdf(sample_dir / "scan.pdf", [page]))
+    assert (scanned.media_type, scanned.original_is_searchable) == ("application/pdf", False)
+    assert scanned.searchable_pdf is not None and scanned.pages[0].method == "ocr"
+    photo = read_through_the_protocol(engine, write_png(sample_dir / "photo.png", page))
+    assert (photo.media_type, photo.original_is_searchable) == ("image/png", False)
+    assert_reads(photo, 1, EXPECTED)
