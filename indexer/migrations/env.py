@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
+import indexer.labels
 import indexer.models  # noqa: F401  (registers the tables on the shared base)
 from recordroom.core.sql import Base
 

@@ -67,3 +67,23 @@ class ClassifierError(RecordroomError):
     """The classification model is missing or unusable."""
 
     exit_code = 7
+
+
+class InvalidRequestError(RecordroomError):
+    """What was asked cannot be done as asked: a reversed date range, a document of another patient,
+    a step the request's state does not allow, an authorization that is not one."""
+
+    exit_code = 8
+
+
+class ConflictError(RecordroomError):
+    """Someone else changed the same record first; reload it and try again."""
+
+    exit_code = 9
+
+
+class ReleaseRefusedError(RecordroomError):
+    """A release is refused: its authorization is defective, expired or revoked, or the requester's
+    identity is not verified. The message names every missing or defective element."""
+
+    exit_code = 10
