@@ -117,6 +117,7 @@ def test_an_attorney_with_a_valid_authorization(
     assert check_request(session, request.id, on=TODAY).ready
     selection, fee = preview(session, source, request.id, policy=policy)
     assert fee.cents == 650  # shown before fulfilment
+    assert [d.id for d in selection.included] == ["lab1", "note1"]
     approve(session, source, request.id, actor=CLERK, on=TODAY, policy=policy)
     session.commit()
 
