@@ -29,6 +29,7 @@ COMMAND_GROUPS = (
     "patients",
     "review",
     "settings",
+    "roi",
 )
 
 

@@ -109,6 +109,29 @@ class Settings(BaseSettings):
         ge=0,
     )
 
+    # release of information
+    roi_practice_name: str = setting("", "the practice's name on packets and letters")
+    roi_practice_address: str = setting("", "the practice's address on packets and letters")
+    roi_privacy_contact: str = setting(
+        "the practice's privacy officer", "whom a patient contacts to complain (denial letters)"
+    )
+    roi_fee_mode: Literal["flat", "per_page"] = setting(
+        "flat", "`flat` (the $6.50 for electronic copies) or `per_page` (cost-based)"
+    )
+    roi_flat_fee: float = setting(6.50, "flat fee for an electronic copy, dollars", ge=0)
+    roi_per_page_fee: float = setting(0.10, "cost-based fee per page copied, dollars", ge=0)
+    roi_postage: float = setting(0.0, "postage added to a mailed copy, dollars", ge=0)
+    roi_directive_flat_fee: float = setting(
+        6.50, "flat fee when the patient directs a copy to a third party, dollars", ge=0
+    )
+    roi_directive_per_page_fee: float = setting(
+        0.10, "per-page fee for a third-party directive, dollars", ge=0
+    )
+    roi_part2_notice_version: str = setting(
+        "2024", "version of the 42 CFR 2.32 redisclosure notice printed on Part 2 packets"
+    )
+    roi_link_hours: int = setting(72, "hours a packet download link stays valid", ge=1)
+
     _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
 
     @classmethod
@@ -143,6 +166,10 @@ class Settings(BaseSettings):
     @property
     def quarantine_dir(self) -> Path:
         return self.home / "quarantine"
+
+    @property
+    def roi_link_key_path(self) -> Path:
+        return self.home / "keys" / "roi-link.key"
 
     @property
     def objects_dir(self) -> Path:
