@@ -116,7 +116,9 @@ class Settings(BaseSettings):
         "the practice's privacy officer", "whom a patient contacts to complain (denial letters)"
     )
     roi_fee_mode: Literal["flat", "per_page"] = setting(
-        "flat", "`flat` (the $6.50 for electronic copies) or `per_page` (cost-based)"
+        "flat",
+        "`flat`: the flat fee for electronic copies (mailed copies per page); "
+        "`per_page`: cost-based per page always; never search and retrieval",
     )
     roi_flat_fee: float = setting(6.50, "flat fee for an electronic copy, dollars", ge=0)
     roi_per_page_fee: float = setting(0.10, "cost-based fee per page copied, dollars", ge=0)
@@ -128,9 +130,15 @@ class Settings(BaseSettings):
         0.10, "per-page fee for a third-party directive, dollars", ge=0
     )
     roi_part2_notice_version: str = setting(
-        "2024", "version of the 42 CFR 2.32 redisclosure notice printed on Part 2 packets"
+        "2024",
+        "which 42 CFR 2.32 notice goes with Part 2 records (`2017` or `2024`); "
+        "the version is printed on the packet",
     )
-    roi_link_hours: int = setting(72, "hours a packet download link stays valid", ge=1)
+    roi_link_hours: int = setting(
+        72,
+        "how long a download link lives, hours; links are signed with a key under the home",
+        ge=1,
+    )
 
     _origins: dict[str, Origin] = PrivateAttr(default_factory=dict)
 
