@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from indexer.database import Database
 from recordroom.core.errors import NotFoundError
 from recordroom.core.release import DocumentSummary
+from recordroom.core.settings import Settings
 from release_of_information.policy import ReleasePolicy
 
 TODAY = dt.date(2026, 11, 29)
@@ -150,6 +151,20 @@ def source() -> MemorySource:
 @pytest.fixture
 def policy() -> ReleasePolicy:
     return ReleasePolicy(practice_name="Riverside Family Medicine", practice_address="1 Elm St")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
+    """The release tables on SQLite and on a real PostgreSQL server, migrated by Alembic."""
+    if request.param == "sqlite":
+        settings.home.mkdir(parents=True, exist_ok=True)
+        url = settings.database
+    else:
+        url = request.getfixturevalue("postgres_url")
+    db = Database(url)
+    db.migrate()
+    yield db
+    db.dispose()
 
 
 @pytest.fixture
