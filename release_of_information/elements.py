@@ -92,6 +92,11 @@ _STATEMENTS: dict[str, tuple[str, ...]] = {
     ),
 }
 
+_STATEMENT_PATTERNS = {
+    name: tuple(re.compile(p.replace(" ", r"\s+"), re.IGNORECASE) for p in patterns)
+    for name, patterns in _STATEMENTS.items()
+}
+
 _REPRESENTATIVE = re.compile(
     r"\b(?:personal representative|legal guardian|power of attorney|representante personal|"
     r"tutor legal|poder notarial)\b",
@@ -125,15 +130,32 @@ def _find_field(text: str, name: str) -> str:
     return ""
 
 
+def _sentence_start(text: str, position: int) -> int:
+    """Where the sentence holding ``position`` begins: after a period, or at the start of a line
+    that follows a heading, a form field or a blank line (forms leave periods out there)."""
+    begin = position
+    while True:
+        period = text.rfind(".", 0, begin)
+        newline = text.rfind("\n", 0, begin)
+        if period > newline:
+            return period + 1
+        if newline < 0:
+            return 0
+        previous = text[text.rfind("\n", 0, newline) + 1 : newline].strip()
+        if not previous or ":" in previous or previous.endswith(".") or previous.isupper():
+            return newline + 1
+        begin = newline
+
+
 def _find_statement(text: str, name: str) -> str:
     """The sentence around the first tell-tale phrase of the statement."""
-    flat = re.sub(r"\s+", " ", text)
-    for pattern in _STATEMENTS[name]:
-        match = re.search(pattern, flat, re.IGNORECASE)
+    for pattern in _STATEMENT_PATTERNS[name]:
+        match = pattern.search(text)
         if match:
-            start = flat.rfind(".", 0, match.start()) + 1
-            end = flat.find(".", match.end())
-            return flat[start : end if end >= 0 else len(flat)].strip()[:400]
+            start = _sentence_start(text, match.start())
+            end = text.find(".", match.end())
+            sentence = text[start : end if end >= 0 else len(text)]
+            return " ".join(sentence.split())[:400]
     return ""
 
 

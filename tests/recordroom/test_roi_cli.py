@@ -8,6 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pypdf import PdfReader
@@ -18,9 +19,10 @@ from indexer.models import DocumentRow
 from recordroom.cli import main
 from recordroom.core import Document, Page
 from recordroom.core.actor import ROLES, Actor
+from recordroom.core.errors import ReleaseRefusedError
 from recordroom.core.settings import load_settings
 from recordroom.usecases import roi
-from recordroom.wiring import open_context
+from recordroom.wiring import AccessEvent, UnitOfWork, open_context
 from storage.local import LocalObjectStore
 from tests.release_of_information.conftest import VALID_AUTHORIZATION, make_pdf
 
@@ -220,3 +222,48 @@ def test_a_patients_request_by_link_and_the_overdue_list(
     with open_context(load_settings(cwd=office)) as ctx, ctx.database.session() as session:
         assert session.get(DocumentRow, "lab1") is not None
         assert len(roi.list_requests(ctx, visitor)) == 1  # the refused ones left nothing
+
+
+def test_every_release_step_reports_itself_once(
+    office: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clerk = Actor(user_id="os:clerk", roles=frozenset(ROLES), door="cli", host="test")
+    reported: list[AccessEvent] = []
+    record = UnitOfWork.record
+
+    def keep(unit: UnitOfWork, action: str, **what: Any) -> None:
+        record(unit, action, **what)
+        reported.append(unit.events[-1])
+
+    def events() -> list[tuple[str, tuple[str, ...]]]:
+        found = [(e.action, e.document_ids) for e in reported]
+        reported.clear()
+        return found
+
+    monkeypatch.setattr(UnitOfWork, "record", keep)
+    draft = roi.RequestDraft(
+        request_type="authorization",
+        requester_type="attorney",
+        requester_name="Smith & Jones LLP",
+        patient_mrn="",
+        delivery="mail",
+        received_on=dt.date.today(),
+        doc_types=("lab_report",),
+    )
+    with open_context(load_settings(cwd=office)) as ctx:
+        view = roi.new_request(ctx, clerk, draft, from_document="auth1")
+        assert events() == [("request.create", ("auth1",))]
+        with pytest.raises(ReleaseRefusedError):
+            roi.approve_request(ctx, clerk, view.id)
+        assert events() == []  # refused: nothing written, nothing reported
+        for element in view.elements:
+            roi.confirm_element(ctx, clerk, view.id, element.name)
+        roi.verify_identity(ctx, clerk, view.id, "call_back")
+        assert {action for action, _ in events()} == {"request.update"}
+        roi.approve_request(ctx, clerk, view.id)
+        release = roi.fulfil_request(ctx, clerk, view.id)
+        assert events() == [("request.update", ("auth1",)), ("disclosure", ("lab1",))]
+        assert release.link_token is None and release.password is None  # printed for mail
+        roi.accounting_of_disclosures(ctx, clerk, "10042")
+        roi.label_document(ctx, clerk, "lab1", add=["HIV"])
+        assert events() == [("patient.read", ()), ("document.update", ("lab1",))]
