@@ -48,7 +48,7 @@ def _withholding_reason(
     missing = sorted(code for code in labels if not names_category(named, code))
     if not missing:
         return ""
-    what = "; ".join(SECURITY_LABELS[code] for code in missing)
+    what = "; ".join(dict.fromkeys(SECURITY_LABELS[code] for code in missing))
     if "PSYTHPN" in missing:
         rule = "psychotherapy notes need an authorization of their own (45 CFR 164.508(a)(2))"
     elif any(code in ("ETH", "SUD") for code in missing):

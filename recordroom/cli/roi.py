@@ -12,6 +12,7 @@ from recordroom.core.errors import InvalidRequestError
 from recordroom.usecases import roi
 from recordroom.wiring import Context
 from release_of_information.elements import ELEMENTS
+from release_of_information.sensitivity import names_category
 from release_of_information.vocabulary import (
     DELIVERIES,
     DENIAL_GROUNDS,
@@ -385,14 +386,14 @@ def cmd_accounting(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
         print(accounting.csv(), end="")
     else:
         written = " and ".join(str(p) for p in (args.csv, args.pdf) if p)
-        print(f"{len(accounting.entries)} disclosures listed; written to {written}")
+        print(f"{len(accounting.entries)} entries on the accounting; written to {written}")
     return 0
 
 
 def cmd_label(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
     labels = roi.label_document(ctx, actor, args.document, add=args.add, remove=args.remove)
     print(f"document {labels.document_id}: {','.join(sorted(labels.labels)) or 'no labels'}")
-    extra = labels.suggested - labels.labels
+    extra = {code for code in labels.suggested if not names_category(labels.labels, code)}
     if extra:
         print(f"its text suggests also: {','.join(sorted(extra))}")
     return 0

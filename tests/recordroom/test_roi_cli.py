@@ -170,7 +170,7 @@ def test_an_attorneys_release_from_the_command_line(
     )  # fmt: skip
     assert code == 0
     code, out, _ = run(capsys, "roi", "accounting", "10042", "--csv", "acc.csv", "--pdf", "acc.pdf")
-    assert code == 0 and "1 disclosures listed" in out
+    assert code == 0 and "1 entries on the accounting" in out
     rows = list(csv.reader(io.StringIO((office / "acc.csv").read_text(encoding="utf-8"))))
     assert rows[1][1] == "Fax 555-0199" and rows[1][6] == "yes"
     text = " ".join(page.extract_text() for page in PdfReader(office / "acc.pdf").pages)
