@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from recordroom.core.errors import InvalidRequestError, NotFoundError, ReleaseRefusedError
+from recordroom.core.errors import InvalidRequestError, NotFoundError
 from recordroom.core.release import ReleaseSource
 from release_of_information.models import DisclosureRow, IncidentRow, RequestRow
 from release_of_information.packet import Packet, assemble_packet
 from release_of_information.policy import ReleasePolicy
 from release_of_information.records import Fee, Selection, check_version, flushed
-from release_of_information.requests import check_request, get_request, move
+from release_of_information.requests import get_request, move, releasable
 from release_of_information.scope import describe, quote_fee, select_documents
 from release_of_information.vocabulary import REQUEST_TYPES
 
@@ -58,14 +58,7 @@ def fulfil(
         raise InvalidRequestError(
             f"request {request_id} is {row.status}; only an approved request is fulfilled"
         )
-    check = check_request(session, request_id, on=on)
-    if not check.ready:
-        raise ReleaseRefusedError(
-            f"request {request_id} can no longer be released: " + "; ".join(check.problems)
-        )
-    selection = select_documents(row, row.authorization, source)
-    if not selection.included:
-        raise InvalidRequestError(f"request {request_id} covers no document that may be released")
+    selection = releasable(session, source, row, on=on, refusal="can no longer be released")
     fee = Fee(row.fee_cents or 0, row.fee_basis)
     pdfs = {doc.id: source.searchable_pdf(doc.id) for doc in selection.included}
     packet = assemble_packet(

@@ -22,7 +22,7 @@ from release_of_information.authorizations import (
 )
 from release_of_information.models import RequestRow, TransitionRow
 from release_of_information.policy import ReleasePolicy
-from release_of_information.records import RequestDraft, check_version, flushed
+from release_of_information.records import RequestDraft, Selection, check_version, flushed
 from release_of_information.scope import quote_fee, select_documents
 from release_of_information.vocabulary import (
     ACCESS_TYPES,
@@ -256,6 +256,23 @@ def check_request(session: Session, request_id: str, *, on: dt.date) -> RequestC
     return RequestCheck(request_id=row.id, problems=tuple(problems), authorization=auth_check)
 
 
+def releasable(
+    session: Session, source: ReleaseSource, row: RequestRow, *, on: dt.date, refusal: str
+) -> Selection:
+    """What the request would release on ``on``; refused with every problem named when its
+    checks fail, and an error when nothing in its scope may be released."""
+    check = check_request(session, row.id, on=on)
+    if not check.ready:
+        raise ReleaseRefusedError(f"request {row.id} {refusal}: " + "; ".join(check.problems))
+    selection = select_documents(row, row.authorization, source)
+    if not selection.included:
+        raise InvalidRequestError(
+            f"request {row.id} covers no document that may be released "
+            f"({len(selection.withheld)} withheld); deny it (ground no_records) or widen it"
+        )
+    return selection
+
+
 def approve(
     session: Session,
     source: ReleaseSource,
@@ -271,17 +288,7 @@ def approve(
     row = _editable(session, request_id, expected_version)
     if row.status == "approved":
         raise InvalidRequestError(f"request {request_id} is approved already")
-    check = check_request(session, request_id, on=on)
-    if not check.ready:
-        raise ReleaseRefusedError(
-            f"request {request_id} cannot be approved: " + "; ".join(check.problems)
-        )
-    selection = select_documents(row, row.authorization, source)
-    if not selection.included:
-        raise InvalidRequestError(
-            f"request {request_id} covers no document that may be released "
-            f"({len(selection.withheld)} withheld); deny it (ground no_records) or widen it"
-        )
+    selection = releasable(session, source, row, on=on, refusal="cannot be approved")
     fee = quote_fee(row, selection.pages, policy)
     row.fee_cents, row.fee_basis = fee.cents, fee.basis
     if row.status == "received":

@@ -406,7 +406,9 @@ def check_request(
     """Begin (or continue) the review: the request moves to in_review and its problems are
     named, each missing or defective authorization element by name."""
     with ctx.unit_of_work(actor) as unit, conflicts_reported(f"request {request_id}"):
-        row = requests.begin_review(unit.session, request_id, actor=actor.user_id)
+        row = requests.get_request(unit.session, request_id)
+        if row.status == "received":
+            row = requests.begin_review(unit.session, request_id, actor=actor.user_id)
         check = requests.check_request(unit.session, request_id, on=_today(today))
         _report(unit, "request.update", row, f"checked, {len(check.problems)} problems")
         return _view(row, check, _today(today))
