@@ -346,3 +346,53 @@ def test_a_document_of_another_patient_slipped_into_the_index_is_never_released(
         fulfil(session, source, request.id, actor=CLERK, on=TODAY, policy=policy)
     session.rollback()
     assert session.scalar(select(func.count()).select_from(DisclosureRow)) == 0
+
+
+def test_fees_follow_the_settings_and_never_charge_for_treatment(
+    session: Session, source: MemorySource
+) -> None:
+    per_page = ReleasePolicy(fee_mode="per_page", per_page_cents=25, postage_cents=180)
+    directive = ReleasePolicy(directive_flat_cents=900, directive_per_page_cents=40)
+    mailed = new_request(session, source, per_page, PATIENT_OWN, delivery="mail")
+    sent_on = new_request(
+        session,
+        source,
+        directive,
+        PATIENT_OWN,
+        request_type="third_party_directive",
+        recipient_name="Dr. Chen",
+        delivery="mail",
+    )
+    for row, policy in ((mailed, per_page), (sent_on, directive)):
+        verify_identity(session, row.id, "photo_id", actor=CLERK)
+        approve(session, source, row.id, actor=CLERK, on=TODAY, policy=policy)
+    pages = preview(session, source, mailed.id, policy=per_page)[0].pages
+    assert mailed.fee_cents == pages * 25 + 180 and "postage" in mailed.fee_basis
+    assert sent_on.fee_cents == pages * 40 and "third-party directive" in sent_on.fee_basis
+    assert sent_on.recipient_name == "Dr. Chen"
+    treatment = new_request(
+        session,
+        source,
+        per_page,
+        PATIENT_OWN,
+        request_type="treatment",
+        requester_type="provider",
+        requester_name="Dr. Chen",
+    )
+    verify_identity(session, treatment.id, "provider_credentials", actor=CLERK)
+    approve(session, source, treatment.id, actor=CLERK, on=TODAY, policy=per_page)
+    assert treatment.fee_cents == 0
+
+
+def test_a_reviewable_denial_names_the_review_right(
+    session: Session, source: MemorySource, policy: ReleasePolicy
+) -> None:
+    request = new_request(session, source, policy, PATIENT_OWN)
+    deny(session, request.id, "endanger_life", actor=CLERK, reason="clinician's judgment")
+    session.commit()
+    letter = pdf_text(denial_letter(request, policy, TODAY))
+    assert "endanger your life" in letter and "164.524(a)(3)(i)" in letter
+    assert "took no part in the decision" in letter
+    other = new_request(session, source, policy, PATIENT_OWN)
+    deny(session, other.id, "psychotherapy_notes", actor=CLERK)
+    assert "cannot be reviewed" in pdf_text(denial_letter(other, policy, TODAY))
