@@ -366,7 +366,7 @@ def show_request(
             selection, fee = fulfilment.preview(
                 unit.session, _source(ctx, unit), request_id, policy=release_policy(ctx.settings)
             )
-        _report(unit, "request.read", row, "shown")
+        _report(unit, "patient.read", row, "shown")
         return _view(row, check, _today(today), selection, fee)
 
 
@@ -393,7 +393,7 @@ def list_requests(
             for row in rows
         ]
         unit.record(
-            "request.read",
+            "patient.read",
             patient_mrns=sorted({row.patient_mrn for row in rows}),
             detail=f"{len(rows)} requests listed" + (", overdue" if overdue else ""),
         )
