@@ -10,17 +10,17 @@ from recordroom.cli.common import Commands, add_group, print_json
 from recordroom.core.actor import Actor
 from recordroom.core.errors import InvalidRequestError
 from recordroom.usecases import roi
-from recordroom.wiring import Context
-from release_of_information.elements import ELEMENTS
-from release_of_information.sensitivity import names_category
-from release_of_information.vocabulary import (
+from recordroom.usecases.roi import (
     DELIVERIES,
     DENIAL_GROUNDS,
+    ELEMENTS,
     IDENTITY_METHODS,
     REQUEST_TYPES,
     REQUESTER_TYPES,
     STATUSES,
+    names_category,
 )
+from recordroom.wiring import Context
 
 
 def _date(text: str) -> dt.date:

@@ -22,18 +22,37 @@ from recordroom.core.settings import Settings
 from recordroom.wiring import Context, UnitOfWork
 from release_of_information import accounting as accounts
 from release_of_information import authorizations, fulfilment, letters, links, requests
+from release_of_information.elements import ELEMENTS
 from release_of_information.models import AuthorizationRow, RequestRow
 from release_of_information.policy import ReleasePolicy
 from release_of_information.records import Fee, RequestDraft, Selection, conflicts_reported
 from release_of_information.requests import RequestCheck
-from release_of_information.sensitivity import suggest_labels
-from release_of_information.vocabulary import PENDING
+from release_of_information.sensitivity import names_category, suggest_labels
+from release_of_information.vocabulary import (
+    DELIVERIES,
+    DENIAL_GROUNDS,
+    IDENTITY_METHODS,
+    PENDING,
+    REQUEST_TYPES,
+    REQUESTER_TYPES,
+    STATUSES,
+)
 
+# Besides the use-cases, the words a door offers a clerk (command-line choices, web form options)
+# are exported here, so that no door imports the stage itself.
 __all__ = [
+    "DELIVERIES",
+    "DENIAL_GROUNDS",
+    "ELEMENTS",
+    "IDENTITY_METHODS",
+    "REQUESTER_TYPES",
+    "REQUEST_TYPES",
+    "STATUSES",
     "Fee",
     "RequestDraft",
     "RequestView",
     "Selection",
+    "names_category",
 ]
 
 
