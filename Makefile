@@ -20,4 +20,4 @@ bench: setup
 	.venv/bin/python -m bench.classify
 
 model: setup
-	.venv/bin/python -m classify.train
+	.venv/bin/python -m training.train

@@ -4,7 +4,7 @@ Sets, all held out from training:
 
 - MTSamples notes whose id hashes to the test bucket (clean text);
 - real provider forms whose provider hashes to the test bucket;
-- generated forms of an unseen seed in the generator's hard style (``classify.generate.HARD``: most
+- generated forms of an unseen seed in the generator's hard style (``training.generate.HARD``: most
   without a readable title, another type's words in each, heavier OCR-like damage), as clean text;
 - the same hard-style forms rendered as pages, degraded (skew, dust), sent as fax TIFFs (fine and
   normal resolution) or scanned PDFs, and read back through the real OCR (``ocr.TesseractEngine``).
@@ -32,17 +32,12 @@ from pathlib import Path
 from typing import Any
 
 from classify.doctype import SpacyDocTypeClassifier
-from classify.generate import GENERATOR_VERSION, HARD, TRAINING_TYPES, generate_document
-from classify.train import (
-    Example,
-    Scores,
-    balanced,
-    load_all,
-    score,
-    training_examples,
-)
 from recordroom.core import DOC_TYPES
 from recordroom.core.settings import Settings
+from training.corpora import Example, load_all
+from training.generate import GENERATOR_VERSION, HARD, TRAINING_TYPES, generate_document
+from training.scores import Scores, score
+from training.train import balanced, training_examples
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
 OCR_CACHE = OUT_DIR / "classify-ocr"
@@ -100,7 +95,7 @@ def _page_lines(text: str) -> list[str]:
 
 
 def _page_image(text: str, rendering: str, seed: int) -> Any:
-    from tests.samples import SANS, SERIF, render_page, speckle
+    from synthetic.files import SANS, SERIF, render_page, speckle
 
     rng = random.Random(seed)
     font = SERIF if rng.random() < 0.4 else SANS
@@ -114,7 +109,7 @@ def _page_image(text: str, rendering: str, seed: int) -> Any:
 
 
 def _render(texts: Sequence[str], rendering: str, path: Path, seed: int) -> Path:
-    from tests.samples import write_fax_tiff, write_image_pdf
+    from synthetic.files import write_fax_tiff, write_image_pdf
 
     pages = [_page_image(text, rendering, seed + number) for number, text in enumerate(texts)]
     if rendering == "scan":
@@ -288,9 +283,9 @@ def make_fax(rng: random.Random, patients: Sequence[Any]) -> FaxTruth:
 
 def pipeline_bench(count: int = 150, seed: int = 99, reader: CachedOcr | None = None) -> None:
     """Multi-document faxes, as clean text or (with ``reader``) through the real OCR."""
-    from classify.generate import random_patient
     from classify.pipeline import load_classifier, read_sender
     from classify.registry import InMemoryRegistry
+    from training.generate import random_patient
 
     rng = random.Random(seed)
     patients = [random_patient(rng) for _ in range(300)]

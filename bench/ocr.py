@@ -27,7 +27,7 @@ from PIL import Image
 from ocr import TesseractEngine
 from ocr.quality import character_error_rate
 from recordroom.core.settings import Settings
-from tests.samples import (
+from synthetic.files import (
     SANS,
     SERIF,
     clinical_lines,

@@ -1,7 +1,7 @@
 """Document type from text: title and keyword rules where they are certain, else two spaCy textcats.
 
 Both models are bag-of-words text classifiers (spaCy ``TextCatBOW``, multi-label so that a note
-labelled "consult_note|progress_note" teaches both) trained by ``classify.train`` and shipped in
+labelled "consult_note|progress_note" teaches both) trained by ``training.train`` and shipped in
 ``classify/model/``:
 
 - ``pipeline/`` reads the words (``model_text``): what a document is about;
@@ -12,7 +12,7 @@ labelled "consult_note|progress_note" teaches both) trained by ``classify.train`
   cross-validated MTSamples notes.
 
 Their log-scores are combined with fixed weights chosen by cross-validation on the training split
-(``python -m classify.train --cv``). Text is normalised the same way for training and prediction,
+(``python -m training.train --cv``). Text is normalised the same way for training and prediction,
 so a document OCR'd in capitals or with accents stripped reads the same as its clean twin.
 """
 
@@ -155,7 +155,8 @@ def _load_pipeline(path: Path, model_dir: Path) -> Any:
 
     if not (path / "config.cfg").is_file():
         raise ClassifierError(
-            f"no document-type model in {model_dir}; run `make model` to train it"
+            f"no document-type model in {model_dir}; run `make model` to train it, "
+            "or point RECORDROOM_MODEL_DIR at a trained model"
         )
     try:
         return spacy.load(path)

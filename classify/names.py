@@ -7,7 +7,6 @@ from functools import cache
 
 from recordroom.core.identifiers import (
     SUFFIXES,
-    fold,
     last_name_search_keys,
     match_key,
     name_key,
@@ -17,6 +16,7 @@ from recordroom.core.identifiers import (
     strip_suffix,
     surname_parts,
 )
+from recordroom.core.text import fold
 
 __all__ = [
     "SUFFIXES",
@@ -32,135 +32,45 @@ __all__ = [
     "surname_parts",
 ]
 
-_NICKNAME_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("william", "bill", "billy", "will", "willie", "willy", "liam"),
-    ("robert", "bob", "bobby", "rob", "robbie", "bert"),
-    ("margaret", "peggy", "maggie", "meg", "marge", "margie", "greta", "daisy"),
-    ("richard", "dick", "rick", "ricky", "rich", "richie"),
-    ("elizabeth", "liz", "beth", "betty", "betsy", "eliza", "lisa", "libby", "liza", "bess"),
-    ("james", "jim", "jimmy", "jamie"),
-    ("john", "jack", "johnny", "jon"),
-    ("jonathan", "jon", "jonny", "nathan"),
-    ("joseph", "joe", "joey"),
-    ("josephine", "jo", "josie"),
-    ("michael", "mike", "mikey", "mick", "mickey"),
-    ("thomas", "tom", "tommy"),
-    ("charles", "charlie", "chuck", "chas", "chaz"),
-    ("christopher", "chris", "kit", "topher"),
-    ("christine", "chris", "chrissy", "tina", "christina", "kristine", "kristina"),
-    ("daniel", "dan", "danny"),
-    ("david", "dave", "davey"),
-    ("edward", "ed", "eddie", "ted", "teddy", "ned"),
-    ("theodore", "ted", "teddy", "theo"),
-    ("anthony", "tony"),
-    ("antonio", "tony", "toni"),
-    ("andrew", "andy", "drew"),
-    ("alexander", "alex", "al", "sandy", "xander"),
-    ("alexandra", "alex", "sandra", "sandy", "lexi"),
-    ("albert", "al", "bert"),
-    ("alfred", "al", "alf", "fred", "freddie"),
-    ("frederick", "fred", "freddie", "freddy", "rick"),
-    ("benjamin", "ben", "benny", "benji"),
-    ("samuel", "sam", "sammy"),
-    ("samantha", "sam", "sammy"),
-    ("matthew", "matt", "matty"),
-    ("nicholas", "nick", "nicky"),
-    ("patrick", "pat", "paddy"),
-    ("patricia", "pat", "patty", "patsy", "trish", "tricia"),
-    ("steven", "steve", "stevie"),
-    ("stephen", "steve", "stevie"),
-    ("timothy", "tim", "timmy"),
-    ("kenneth", "ken", "kenny"),
-    ("ronald", "ron", "ronnie"),
-    ("donald", "don", "donnie"),
-    ("gerald", "jerry", "gerry"),
-    ("jeffrey", "jeff"),
-    ("gregory", "greg"),
-    ("lawrence", "larry"),
-    ("leonard", "leo", "len", "lenny"),
-    ("raymond", "ray"),
-    ("eugene", "gene"),
-    ("douglas", "doug"),
-    ("harold", "harry", "hal"),
-    ("henry", "hank", "harry", "hal"),
-    ("walter", "walt", "wally"),
-    ("joshua", "josh"),
-    ("zachary", "zach", "zack"),
-    ("peter", "pete"),
-    ("philip", "phil"),
-    ("phillip", "phil"),
-    ("vincent", "vince", "vinny"),
-    ("francis", "frank", "fran"),
-    ("franklin", "frank"),
-    ("francisco", "frank", "paco", "pancho", "cisco"),
+# Spanish given names and their nicknames, which the ``nicknames`` package (English names) lacks.
+SPANISH_NICKNAMES: tuple[tuple[str, ...], ...] = (
+    ("francisco", "paco", "pancho", "cisco", "frank"),
     ("jose", "pepe"),
-    ("manuel", "manny"),
     ("guillermo", "memo", "willy"),
-    ("eduardo", "lalo", "eddie"),
+    ("eduardo", "lalo"),
     ("enrique", "kike", "henry"),
     ("ignacio", "nacho"),
     ("jesus", "chuy"),
     ("dolores", "lola"),
     ("guadalupe", "lupe"),
     ("concepcion", "concha", "conchita"),
-    ("mary", "molly", "polly", "mae", "mamie"),
-    ("catherine", "cathy", "kate", "katie", "kathy", "cat", "kit"),
-    ("katherine", "kathy", "kate", "katie", "kat", "kay"),
-    ("kathleen", "kathy", "kate", "katie"),
-    ("deborah", "debbie", "deb", "debra"),
-    ("jennifer", "jen", "jenny"),
-    ("jessica", "jess", "jessie"),
-    ("susan", "sue", "susie", "suzy"),
-    ("suzanne", "sue", "suzy"),
-    ("barbara", "barb", "babs", "barbie"),
-    ("dorothy", "dot", "dottie", "dolly"),
-    ("rebecca", "becky", "becca"),
-    ("victoria", "vicky", "tori"),
-    ("abigail", "abby", "gail"),
-    ("cynthia", "cindy"),
-    ("pamela", "pam"),
-    ("judith", "judy"),
-    ("virginia", "ginny", "ginger"),
-    ("frances", "fran", "frannie", "francie"),
-    ("theresa", "terry", "tess", "tessa"),
-    ("teresa", "terry", "tess"),
-    ("eleanor", "ellie", "nell", "nora", "elle"),
-    ("helen", "nell", "nellie"),
-    ("caroline", "carrie", "carol"),
-    ("carolyn", "carrie", "carol"),
-    ("amanda", "mandy"),
-    ("kimberly", "kim"),
-    ("angela", "angie"),
-    ("stephanie", "steph"),
-    ("sarah", "sally", "sadie"),
-    ("ann", "anne", "anna", "annie", "nancy", "nan"),
-    ("gabriel", "gabe"),
-    ("gabriela", "gaby", "gabby"),
-    ("isabel", "isabella", "bella", "izzy"),
-    ("nathaniel", "nate", "nat"),
-    ("raphael", "rafa", "rafe"),
-    ("rafael", "rafa"),
-    ("ricardo", "rico", "ricky"),
     ("roberto", "beto", "bob"),
     ("alberto", "beto"),
     ("luis", "lucho"),
     ("maria", "mari", "maruca"),
-    ("jacob", "jake"),
-    ("jacqueline", "jackie"),
-    ("ernest", "ernie"),
-    ("eugenia", "jenny"),
-    ("louis", "lou"),
-    ("louise", "lou", "lulu"),
-    ("gertrude", "trudy", "gertie"),
-    ("mildred", "millie"),
-    ("wilhelmina", "mina", "willa"),
+    ("ricardo", "rico"),
+    ("rafael", "rafa"),
+    ("gabriela", "gaby", "gabby"),
 )
+
+
+@cache
+def nickname_groups() -> tuple[tuple[str, ...], ...]:
+    """Groups of given names that are one person's name, lower case: each name of the
+    ``nicknames`` package (about 1,100 names, hand-curated) with its nicknames, then
+    ``SPANISH_NICKNAMES``. A name may sit in several groups (Chris: Christopher and Christine)."""
+    import nicknames
+
+    groups: dict[str, list[str]] = {}
+    for triplet in nicknames.name_triplets():
+        groups.setdefault(triplet.name1, [triplet.name1]).append(triplet.name2)
+    return (*(tuple(group) for group in groups.values()), *SPANISH_NICKNAMES)
 
 
 @cache
 def _nickname_index() -> dict[str, frozenset[int]]:
     index: dict[str, set[int]] = {}
-    for number, group in enumerate(_NICKNAME_GROUPS):
+    for number, group in enumerate(nickname_groups()):
         for name in group:
             index.setdefault(match_key(name), set()).add(number)
     return {name: frozenset(groups) for name, groups in index.items()}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from classify.names import (
     fold,
 )
+from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS_IN_DATES
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,20 +66,6 @@ _DATE_PATTERNS = (
     ),
     re.compile(r"(?<!\d)(?P<compact>\d{8})(?!\d)"),
 )
-_DATE_OCR = str.maketrans(
-    {
-        "O": "0",
-        "o": "0",
-        "D": "0",
-        "l": "1",
-        "I": "1",
-        "|": "1",
-        "i": "1",
-        "S": "5",
-        "B": "8",
-        "Z": "2",
-    }
-)
 
 
 def parse_dates(
@@ -104,9 +91,6 @@ def parse_dates(
     return []
 
 
-_WORD_OCR = str.maketrans({"0": "o", "1": "l", "5": "s", "8": "b", "|": "l"})
-
-
 def _ocr_letters(value: str) -> str:
     """Digits OCR puts for letters, read back as letters inside words ("0ct0ber", "Apri1")."""
 
@@ -117,7 +101,7 @@ def _ocr_letters(value: str) -> str:
             return word
         if re.fullmatch(r"\d+(st|nd|rd|th)", word, re.IGNORECASE):
             return word
-        return word.translate(_WORD_OCR)
+        return word.translate(DIGITS_AS_LETTERS)
 
     return re.sub(r"[A-Za-z0-9|]+", letters, value)
 
@@ -127,7 +111,7 @@ def _ocr_digits(value: str) -> str:
     return re.sub(
         r"[0-9OoDlIi|SBZ/.\-]{6,}",
         lambda match: (
-            match.group(0).translate(_DATE_OCR)
+            match.group(0).translate(LETTERS_AS_DIGITS_IN_DATES)
             if sum(ch.isdigit() for ch in match.group(0)) >= 3
             else match.group(0)
         ),

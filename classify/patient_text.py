@@ -23,6 +23,7 @@ from classify.names import (
 )
 from classify.patient_dates import FoundDate, parse_dates
 from classify.registry import normalise_phone
+from recordroom.core.text import DIGITS_AS_LETTERS
 
 SCAN_FIRST_PAGE = 6000  # characters of the first page searched for identifiers
 SCAN_OTHER_PAGES = 1500  # characters of the top of each later page
@@ -327,9 +328,6 @@ def _phrase_docs(nlp: Any, phrase: str) -> list[Any]:
     return list(docs.values())
 
 
-_LABEL_OCR = str.maketrans({"0": "o", "8": "b", "5": "s", "1": "l", "|": "l", "$": "s"})
-
-
 def _label_text(text: str) -> str:
     """``text`` folded for finding labels: lower case, i and l merged (OCR confuses them), and
     OCR digits inside words read as letters ("D0B", "PAT1ENT", "5ubscriber"). Same length as
@@ -340,7 +338,7 @@ def _label_text(text: str) -> str:
         digits = sum(ch.isdigit() for ch in run)
         if digits == 0 or digits > 3 or not any(ch.isalpha() for ch in run):
             return run
-        return run.translate(_LABEL_OCR)
+        return run.translate(DIGITS_AS_LETTERS)
 
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters grow when lowered ("İ")

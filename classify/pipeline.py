@@ -17,8 +17,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from classify.doctype import SpacyDocTypeClassifier
+from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
 from classify.rules import normalise, rule_doc_type
 from recordroom.core import (
     Classification,
@@ -268,12 +269,18 @@ def split_pages(pages: Sequence[PageReading]) -> list[list[PageReading]]:
     return runs
 
 
+def model_folder(settings: Settings) -> Path:
+    """The document-type model to load: ``RECORDROOM_MODEL_DIR``, else the shipped one."""
+    return Path(settings.model_dir) if settings.model_dir else MODEL_DIR
+
+
 def load_classifier(settings: Settings) -> Classifier:
-    """The classifier with the shipped model and the patient matcher, as ``settings`` ask."""
+    """The classifier with the model of ``settings.model_dir`` (the shipped model when empty) and
+    the patient matcher, as ``settings`` ask."""
     from classify.patients import match_patient
 
     return Classifier(
-        SpacyDocTypeClassifier.load(),
+        SpacyDocTypeClassifier.load(model_folder(settings)),
         match_patient,
         doc_type_threshold=settings.doc_type_threshold,
         patient_threshold=settings.patient_threshold,

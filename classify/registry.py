@@ -22,12 +22,12 @@ from typing import Any
 
 from recordroom.core import Patient
 from recordroom.core.identifiers import (
+    Shortlist,
     as_date,
-    last_name_search_keys,
-    name_key,
+    is_plain_surname_key,
     normalise_mrn,
     normalise_phone,
-    similar_name_keys,
+    patient_keys,
     transposed,
 )
 
@@ -84,9 +84,6 @@ class RegistryImport:
 
     patients: tuple[Patient, ...]
     errors: tuple[RowError, ...]
-
-
-# --- normalisation shared with the SQL registry -------------------------------------------------
 
 
 # --- reading files ------------------------------------------------------------------------------
@@ -368,20 +365,9 @@ def _fhir_address(fhir: Any) -> tuple[str, str, str, str]:
 
 
 class InMemoryRegistry:
-    """A ``PatientRegistry`` held in memory.
-
-    Candidate rules (the SQL registry follows the same): a patient is a candidate for a document
-    when any of these holds for any of the values found on it —
-
-    - ``normalise_mrn`` of an MRN equals the patient's;
-    - a birth date equals the patient's, or equals it with day and month swapped (``transposed``);
-    - ``normalise_phone`` of a phone equals the patient's (non-empty);
-    - a last name shares a key with the patient's: ``last_name_search_keys`` (shape key, the parts
-      of a compound surname, and their Soundex keys), or its ``name_key`` is within fuzzy reach
-      of the patient's (``similar_name_keys``, rapidfuzz ratio ≥ 80).
-
-    Candidates are only a shortlist; ``classify.patients`` decides. Results are ordered by MRN.
-    """
+    """A ``PatientRegistry`` held in memory, for tests, benches and small practices. Candidates
+    follow ``recordroom.core.identifiers.Shortlist``, as the SQL registry's do; results are
+    ordered by MRN."""
 
     def __init__(self, patients: Iterable[Patient] = ()) -> None:
         self._by_mrn: dict[str, Patient] = {}
@@ -400,16 +386,15 @@ class InMemoryRegistry:
 
     def add(self, patient: Patient) -> None:
         """Add a patient, or replace the one with the same MRN."""
-        key = normalise_mrn(patient.mrn)
-        if key in self._by_mrn:
+        keys = patient_keys(patient)
+        if keys.mrn_key in self._by_mrn:
             self.remove(patient.mrn)
-        self._by_mrn[key] = patient
-        self._mrns_by_date.setdefault(patient.birth_date, set()).add(key)
-        phone = normalise_phone(patient.phone)
-        if phone:
-            self._mrns_by_phone.setdefault(phone, set()).add(key)
-        for name in last_name_search_keys(patient.last_name):
-            self._mrns_by_name_key.setdefault(name, set()).add(key)
+        self._by_mrn[keys.mrn_key] = patient
+        self._mrns_by_date.setdefault(keys.birth_date, set()).add(keys.mrn_key)
+        if keys.phone_key:
+            self._mrns_by_phone.setdefault(keys.phone_key, set()).add(keys.mrn_key)
+        for name in keys.surname_keys:
+            self._mrns_by_name_key.setdefault(name, set()).add(keys.mrn_key)
         self._plain_name_keys = None
 
     def remove(self, mrn: str) -> None:
@@ -420,6 +405,7 @@ class InMemoryRegistry:
         for index in (self._mrns_by_date, self._mrns_by_phone, self._mrns_by_name_key):
             for mrns in index.values():
                 mrns.discard(key)
+        self._plain_name_keys = None
 
     def get(self, mrn: str) -> Patient | None:
         return self._by_mrn.get(normalise_mrn(mrn))
@@ -432,36 +418,23 @@ class InMemoryRegistry:
         mrns: Iterable[str] = (),
         phones: Iterable[str] = (),
     ) -> Sequence[Patient]:
-        found: set[str] = set()
-        for mrn in mrns:
-            key = normalise_mrn(mrn)
-            if key in self._by_mrn:
-                found.add(key)
-        for value in birth_dates:
-            date = as_date(value)
-            if date is None:
-                continue
-            for day in (date, transposed(date)):
-                if day is not None:
-                    found |= self._mrns_by_date.get(day, set())
-        for phone in phones:
-            digits = normalise_phone(phone)
-            if digits:
-                found |= self._mrns_by_phone.get(digits, set())
-        found |= self._name_candidates(last_names)
+        wanted = Shortlist.for_document(
+            last_names=last_names, birth_dates=birth_dates, mrns=mrns, phones=phones
+        )
+        found = {key for key in wanted.mrn_keys if key in self._by_mrn}
+        for day in wanted.birth_dates:
+            found |= self._mrns_by_date.get(day, set())
+        for phone in wanted.phone_keys:
+            found |= self._mrns_by_phone.get(phone, set())
+        for key in wanted.surname_keys(self._plain_keys):
+            found |= self._mrns_by_name_key.get(key, set())
         return [self._by_mrn[key] for key in sorted(found)]
 
-    def _name_candidates(self, last_names: Iterable[str]) -> set[str]:
-        keys: set[str] = set()
-        exact: list[str] = []
-        for name in last_names:
-            keys |= last_name_search_keys(name)
-            if name_key(name):
-                exact.append(name_key(name))
+    def _plain_keys(self) -> list[str]:
         if self._plain_name_keys is None:
-            self._plain_name_keys = [key for key in self._mrns_by_name_key if key[:1] != "~"]
-        keys |= similar_name_keys(exact, self._plain_name_keys)
-        found: set[str] = set()
-        for key in keys:
-            found |= self._mrns_by_name_key.get(key, set())
-        return found
+            self._plain_name_keys = [
+                key
+                for key, mrns in self._mrns_by_name_key.items()
+                if mrns and is_plain_surname_key(key)
+            ]
+        return self._plain_name_keys

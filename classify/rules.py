@@ -10,8 +10,9 @@ authorization is a payer form, so those rules come first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
+
+from recordroom.core.text import fold
 
 TITLE_LINES = 12
 TITLE_CHARS = 900
@@ -193,11 +194,10 @@ _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def normalise(text: str) -> str:
-    """Lower case, accents removed, curly quotes straightened, runs of spaces shortened."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = plain.replace("\u2019", "'").replace("\u2014", "-").replace("\u2013", "-")
-    return _SPACES.sub(" ", plain.lower())
+    """``fold``ed (lower case, accents removed), curly quotes and dashes straightened, runs of
+    spaces shortened."""
+    plain = fold(text).replace("\u2019", "'").replace("\u2014", "-").replace("\u2013", "-")
+    return _SPACES.sub(" ", plain)
 
 
 _RECORD_KINDS = re.compile(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 
@@ -11,15 +10,7 @@ from sqlalchemy.orm import Session
 
 from indexer.models import PatientNameKeyRow, PatientRow
 from recordroom.core import Patient
-from recordroom.core.identifiers import (
-    as_date,
-    last_name_search_keys,
-    name_key,
-    normalise_mrn,
-    normalise_phone,
-    similar_name_keys,
-    transposed,
-)
+from recordroom.core.identifiers import Shortlist, is_plain_surname_key, patient_keys
 from recordroom.core.sql import utcnow
 
 FIELDS = tuple(f.name for f in fields(Patient) if f.name != "mrn")
@@ -48,15 +39,13 @@ def upsert_patients(session: Session, patients: Iterable[Patient]) -> UpsertCoun
             updated += 1
         for name in FIELDS:
             setattr(row, name, getattr(patient, name))
-        row.mrn_key = normalise_mrn(patient.mrn)
-        row.phone_key = normalise_phone(patient.phone)
+        keys = patient_keys(patient)
+        row.mrn_key = keys.mrn_key
+        row.phone_key = keys.phone_key
         row.updated_at = utcnow()
         session.flush()
         session.execute(delete(PatientNameKeyRow).where(PatientNameKeyRow.mrn == patient.mrn))
-        session.add_all(
-            PatientNameKeyRow(mrn=patient.mrn, key=key)
-            for key in last_name_search_keys(patient.last_name)
-        )
+        session.add_all(PatientNameKeyRow(mrn=patient.mrn, key=key) for key in keys.surname_keys)
     session.flush()
     return UpsertCounts(added, updated, unchanged)
 
@@ -66,11 +55,9 @@ def to_patient(row: PatientRow) -> Patient:
 
 
 class SqlPatientRegistry:
-    """``PatientRegistry`` over the patients table, with the candidate rules of
-    ``classify.registry.InMemoryRegistry``: a patient is a candidate when an MRN (normalised), a
-    birth date (also with day and month swapped), a phone number (digits) or a surname key
-    (``last_name_search_keys``, or a stored surname key within fuzzy reach) agrees. Scoring is the
-    matcher's job; this only narrows the registry down, through indexed columns."""
+    """``PatientRegistry`` over the patients table: the candidates of
+    ``recordroom.core.identifiers.Shortlist``, looked up through indexed columns. Scoring is the
+    matcher's job."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -84,17 +71,17 @@ class SqlPatientRegistry:
         mrns: Iterable[str] = (),
         phones: Iterable[str] = (),
     ) -> Sequence[Patient]:
-        mrn_keys = {normalise_mrn(m) for m in mrns} - {""}
-        phone_keys = {normalise_phone(p) for p in phones} - {""}
-        dates = _dates_and_swaps(birth_dates)
-        name_keys = self._name_keys(list(last_names))
+        wanted = Shortlist.for_document(
+            last_names=last_names, birth_dates=birth_dates, mrns=mrns, phones=phones
+        )
+        name_keys = wanted.surname_keys(self._stored_surname_keys)
         conditions = []
-        if mrn_keys:
-            conditions.append(PatientRow.mrn_key.in_(mrn_keys))
-        if phone_keys:
-            conditions.append(PatientRow.phone_key.in_(phone_keys))
-        if dates:
-            conditions.append(PatientRow.birth_date.in_(dates))
+        if wanted.mrn_keys:
+            conditions.append(PatientRow.mrn_key.in_(wanted.mrn_keys))
+        if wanted.phone_keys:
+            conditions.append(PatientRow.phone_key.in_(wanted.phone_keys))
+        if wanted.birth_dates:
+            conditions.append(PatientRow.birth_date.in_(wanted.birth_dates))
         if name_keys:
             by_name = select(PatientNameKeyRow.mrn).where(PatientNameKeyRow.key.in_(name_keys))
             conditions.append(PatientRow.mrn.in_(by_name))
@@ -105,36 +92,8 @@ class SqlPatientRegistry:
         ).all()
         return [to_patient(row) for row in rows]
 
-    def _name_keys(self, last_names: list[str]) -> set[str]:
-        keys: set[str] = set()
-        exact = []
-        for name in last_names:
-            keys |= last_name_search_keys(name)
-            if name_key(name):
-                exact.append(name_key(name))
-        if exact:
-            keys |= similar_name_keys(exact, self._stored_surname_keys())
-        return keys
-
     def _stored_surname_keys(self) -> list[str]:
         if self._surname_keys is None:
-            self._surname_keys = list(
-                self.session.scalars(
-                    select(PatientNameKeyRow.key)
-                    .where(PatientNameKeyRow.key.not_like("~%"))
-                    .distinct()
-                )
-            )
+            stored = self.session.scalars(select(PatientNameKeyRow.key).distinct())
+            self._surname_keys = [key for key in stored if is_plain_surname_key(key)]
         return self._surname_keys
-
-
-def _dates_and_swaps(values: Iterable[object]) -> set[dt.date]:
-    dates: set[dt.date] = set()
-    for value in values:
-        date = as_date(value)
-        if date is not None:
-            dates.add(date)
-            swapped = transposed(date)
-            if swapped is not None:
-                dates.add(swapped)
-    return dates

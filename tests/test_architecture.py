@@ -78,3 +78,30 @@ def test_generic_top_level_names_are_this_projects(name: str) -> None:
     module = importlib.import_module(name)
     assert module.__file__ is not None
     assert Path(module.__file__).resolve().is_relative_to(ROOT / name)
+
+
+OUTSIDE_RUNTIME = ("training", "synthetic", "bench", "tests")
+
+
+def test_the_runtime_imports_nothing_from_model_building_benches_or_tests() -> None:
+    offending = [
+        f"{path.relative_to(ROOT)} imports {name}"
+        for package in PROJECT
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name in imported_modules(path)
+        if name.split(".")[0] in OUTSIDE_RUNTIME
+    ]
+    assert offending == []
+
+
+def test_the_wheel_leaves_model_building_out() -> None:
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    included = config["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert not [
+        pattern
+        for pattern in included
+        for outside in OUTSIDE_RUNTIME
+        if outside.startswith(pattern.rstrip("*"))
+    ]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests import samples
+from synthetic import files as samples
 
 pytestmark = pytest.mark.slow
 

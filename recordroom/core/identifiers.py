@@ -12,18 +12,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MRN_OCR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
-_PHONE_OCR = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1"})
+from recordroom.core.models import Patient
+from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS, fold
 
-# Digits OCR reads in place of letters. Applied to both sides, so "0'Brien" and "O'Brien" agree.
-_OCR_DIGITS = str.maketrans({"0": "o", "1": "l", "|": "l", "5": "s", "8": "b", "6": "g", "$": "s"})
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 _SOUNDEX_CODES = {
     **dict.fromkeys("bfpv", "1"),
@@ -34,20 +32,12 @@ _SOUNDEX_CODES = {
     "r": "6",
 }
 
-# Groups of given names that are the same person's name. A name may sit in several groups
-# (Chris: Christopher and Christine). Lower case.
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: ``"José"`` → ``"jose"``."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
 
 @lru_cache(maxsize=65536)
 def shape_key(name: str) -> str:
     """Letters only, folded, OCR digits as letters: ``O'Brien`` and ``0BRIEN`` → ``obrien``."""
-    folded = fold(name).translate(_OCR_DIGITS)
+    # Applied to both sides, so "0'Brien" and "O'Brien" agree.
+    folded = fold(name).translate(DIGITS_AS_LETTERS)
     return "".join(ch for ch in folded if "a" <= ch <= "z")
 
 
@@ -134,7 +124,7 @@ def normalise_mrn(mrn: str) -> str:
     """The comparable form of an MRN: upper case, without spaces and separators; in a numeric MRN,
     OCR letters read as digits and leading zeros dropped (``0O12-345`` → ``12345``)."""
     compact = re.sub(r"[\s\-./#:]", "", mrn.strip())
-    as_digits = compact.translate(_MRN_OCR)
+    as_digits = compact.translate(LETTERS_AS_DIGITS)
     if as_digits.isdigit() and any(ch.isdigit() for ch in compact):
         return as_digits.lstrip("0") or "0"
     return compact.upper()
@@ -142,7 +132,7 @@ def normalise_mrn(mrn: str) -> str:
 
 def normalise_phone(phone: str) -> str:
     """The last 10 digits of a phone number (US country code dropped); "" when fewer than 7."""
-    digits = re.sub(r"\D", "", phone.translate(_PHONE_OCR))
+    digits = re.sub(r"\D", "", phone.translate(LETTERS_AS_DIGITS))
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
     if len(digits) < 7:
@@ -169,3 +159,93 @@ def transposed(date: dt.date) -> dt.date | None:
     if date.day > 12 or date.day == date.month:
         return None
     return date.replace(month=date.day, day=date.month)
+
+
+# --- the shortlist rule, one for every registry ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PatientKeys:
+    """What a registry indexes of one patient to find them again (see ``Shortlist``)."""
+
+    mrn_key: str
+    phone_key: str  # "" when the patient has no usable phone
+    birth_date: dt.date
+    surname_keys: frozenset[str]  # ``last_name_search_keys``; phonetic keys start with "~"
+
+
+def patient_keys(patient: Patient) -> PatientKeys:
+    return PatientKeys(
+        mrn_key=normalise_mrn(patient.mrn),
+        phone_key=normalise_phone(patient.phone),
+        birth_date=patient.birth_date,
+        surname_keys=last_name_search_keys(patient.last_name),
+    )
+
+
+def is_plain_surname_key(key: str) -> bool:
+    """A surname shape key (not a phonetic ``~`` key): the keys fuzzy look-ups compare."""
+    return key[:1] != "~"
+
+
+@dataclass(frozen=True, slots=True)
+class Shortlist:
+    """The rule every ``PatientRegistry`` follows to shortlist candidates for a document.
+
+    A patient is a candidate when any of these holds for any of the values found on it:
+
+    - ``normalise_mrn`` of an MRN equals the patient's (``mrn_keys``);
+    - a birth date equals the patient's, or equals it with day and month swapped (``birth_dates``);
+    - ``normalise_phone`` of a phone equals the patient's, non-empty (``phone_keys``);
+    - a last name shares a key with the patient's ``last_name_search_keys`` (shape key, the parts
+      of a compound surname, and their Soundex keys), or its ``name_key`` is within fuzzy reach of
+      one of the patient's plain surname keys (``surname_keys``: rapidfuzz ratio ≥ 80).
+
+    Candidates are only a shortlist; the matcher decides. A registry looks the keys up in its own
+    indexes (dictionaries in memory, indexed columns in SQL); it never applies a rule of its own.
+    """
+
+    mrn_keys: frozenset[str]
+    phone_keys: frozenset[str]
+    birth_dates: frozenset[dt.date]
+    exact_surname_keys: frozenset[str]
+    fuzzy_surname_keys: tuple[str, ...]  # name keys to compare with the registry's plain keys
+
+    @classmethod
+    def for_document(
+        cls,
+        *,
+        last_names: Iterable[str] = (),
+        birth_dates: Iterable[object] = (),
+        mrns: Iterable[str] = (),
+        phones: Iterable[str] = (),
+    ) -> Shortlist:
+        dates: set[dt.date] = set()
+        for value in birth_dates:
+            date = as_date(value)
+            if date is not None:
+                dates.add(date)
+                swapped = transposed(date)
+                if swapped is not None:
+                    dates.add(swapped)
+        exact: set[str] = set()
+        fuzzy: list[str] = []
+        for name in last_names:
+            exact |= last_name_search_keys(name)
+            if name_key(name):
+                fuzzy.append(name_key(name))
+        return cls(
+            mrn_keys=frozenset(normalise_mrn(mrn) for mrn in mrns) - {""},
+            phone_keys=frozenset(normalise_phone(phone) for phone in phones) - {""},
+            birth_dates=frozenset(dates),
+            exact_surname_keys=frozenset(exact),
+            fuzzy_surname_keys=tuple(fuzzy),
+        )
+
+    def surname_keys(self, plain_keys: Callable[[], Collection[str]]) -> frozenset[str]:
+        """Every surname key to look up: the exact ones, and those of ``plain_keys()`` (the
+        registry's plain surname keys, asked for only when there is a name to compare) within
+        fuzzy reach."""
+        if not self.fuzzy_surname_keys:
+            return self.exact_surname_keys
+        return self.exact_surname_keys | similar_name_keys(self.fuzzy_surname_keys, plain_keys())

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
         "(above 1: never automatically)",
         ge=0,
     )
+    model_dir: str = setting(
+        "",
+        "the document-type model to load (an office's retrained model)",
+        shown_default="the model shipped in the package",
+    )
 
     # release of information
     roi_practice_name: str = setting("", "the practice's name on packets and letters")

@@ -17,9 +17,10 @@ from classify.doctype import (
     read_training_record,
     structure_text,
 )
-from classify.generate import generate_document
-from classify.train import DATA_DIR, evaluate, input_fingerprint, load_forms, load_mtsamples
 from recordroom.core import DOC_TYPES, ClassifierError
+from training.corpora import DATA_DIR, input_fingerprint, load_forms, load_mtsamples
+from training.generate import generate_document
+from training.scores import evaluate
 
 
 @pytest.fixture(scope="module")

@@ -7,8 +7,8 @@ import random
 
 import pytest
 
-from classify.generate import TRAINING_TYPES, generate_corpus, generate_document, generate_lines
 from recordroom.core import DOC_TYPES, Patient
+from training.generate import TRAINING_TYPES, generate_corpus, generate_document, generate_lines
 
 PATIENT = Patient(
     mrn="4455667", last_name="Okafor", first_name="Grace", birth_date=dt.date(1961, 3, 14)
@@ -91,8 +91,8 @@ def test_layouts_and_damage_vary() -> None:
 
 
 def test_the_hard_style_reads_harder_and_leaves_training_text_alone() -> None:
-    from classify.generate import HARD, STANDARD, Style
     from classify.rules import rule_doc_type
+    from training.generate import HARD, STANDARD, Style
 
     def untitled(style: Style) -> int:
         rng = random.Random(24)

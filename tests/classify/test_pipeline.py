@@ -6,6 +6,8 @@ Uses the shipped model, the real patient matcher and an in-memory registry.
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -172,3 +174,17 @@ def test_sender_fax_under_the_from_line_not_the_recipients() -> None:
     assert (sender.name, sender.fax) == ("Valley Laboratory", "555-201-3344")
     same_line = "TO: Dr. Lee    FAX: 555-900-1111\nFROM: Valley Lab    FAX: 555-201-3344\n"
     assert read_sender([same_line]).fax == "555-201-3344"
+
+
+def test_the_model_folder_is_a_setting(tmp_path: Path) -> None:
+    from classify.doctype import MODEL_DIR
+    from classify.pipeline import model_folder
+    from recordroom.core import ClassifierError
+
+    assert model_folder(Settings()) == MODEL_DIR
+    with pytest.raises(ClassifierError, match="RECORDROOM_MODEL_DIR"):
+        load_classifier(Settings(model_dir=str(tmp_path)))
+    shutil.copytree(MODEL_DIR, tmp_path / "office")
+    classifier = load_classifier(Settings(model_dir=str(tmp_path / "office")))
+    page = classifier.read_page(1, "FAX COVER SHEET\nTo: Dr. Wu\nPages: 3", InMemoryRegistry())
+    assert page.doc_type == "fax_cover_sheet"

@@ -313,7 +313,8 @@ def test_nicknames() -> None:
     assert are_nicknames("Bill", "William")
     assert are_nicknames("bob", "ROBERT")
     assert are_nicknames("Peggy", "Margaret")
-    assert not are_nicknames("Bill", "Robert")
+    assert are_nicknames("Paco", "Francisco")  # the Spanish supplement
+    assert not are_nicknames("Bill", "Thomas")
 
 
 # --- candidates ---------------------------------------------------------------------------------

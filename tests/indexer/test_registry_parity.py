@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import random
 
-from bench.patients import make_documents, make_registry
 from classify.patients import match_patient
 from classify.registry import InMemoryRegistry
 from indexer.database import Database
 from indexer.patients import SqlPatientRegistry, upsert_patients
+from synthetic.headers import make_documents
+from synthetic.registries import make_registry
 
 
 def test_sql_and_memory_registries_give_the_same_matches(database: Database) -> None:

@@ -19,7 +19,7 @@ from recordroom.core import OcrResult
 from recordroom.core.keys import original_key
 from recordroom.core.settings import Settings
 from storage.local import LocalObjectStore
-from tests import samples
+from synthetic import files as samples
 
 LETTER = ("CONSULTATION LETTER", "Thank you for referring this patient for cardiology review.")
 LAB = ("LABORATORY RESULTS", "Hemoglobin 13.9 g/dL", "Potassium 4.2 mmol/L")

@@ -10,7 +10,7 @@ from PIL import Image
 
 from ocr import TesseractEngine
 from recordroom.core.settings import Settings
-from tests.samples import clinical_lines, render_page
+from synthetic.files import clinical_lines, render_page
 
 # Short pages keep each OCR run near a second on a small machine.
 LINES: tuple[str, ...] = tuple(clinical_lines(seed=11, count=10))

@@ -12,9 +12,9 @@ from PIL import Image
 from ocr import TesseractEngine
 from ocr.quality import character_error_rate
 from recordroom.core import OcrEngine, OcrResult
-from recordroom.core.settings import Settings
 from tests.ocr.conftest import LINES, OTHER_LINES, text_of
-from tests.samples import (
+from recordroom.core.settings import Settings
+from synthetic.files import (
     SPANISH_LINES,
     photograph,
     render_page,
@@ -30,6 +30,7 @@ from tests.samples import (
     write_scan_with_bad_ocr_layer,
     write_text_pdf,
 )
+from tests.ocr.conftest import LINES, OTHER_LINES, text_of
 
 EXPECTED = text_of(LINES)
 OTHER = text_of(OTHER_LINES)

@@ -21,7 +21,7 @@ from recordroom.core import (
     UnsupportedFileError,
 )
 from recordroom.core.settings import Settings
-from tests.samples import (
+from synthetic.files import (
     SAMPLE_LINES,
     write_docx,
     write_encrypted_pdf,

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image
 
 from ocr import images
-from tests.samples import photograph, speckle, to_fax
+from synthetic.files import photograph, speckle, to_fax
 
 
 def test_normal_fax_pixels_become_square(page: Image.Image) -> None:

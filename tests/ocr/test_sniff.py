@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from ocr import sniff_media_type
-from tests.samples import (
+from synthetic.files import (
     write_docx,
     write_exe,
     write_fax_tiff,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ocr.textlayer import looks_like_real_text
-from tests.samples import clinical_lines
+from synthetic.files import clinical_lines
 
 REAL = [
     "\n".join(clinical_lines(seed=1, count=8)),

@@ -10,8 +10,8 @@ from PIL import Image
 from ocr import TesseractEngine, orientation, tesseract
 from ocr.quality import character_error_rate
 from recordroom.core.settings import Settings
+from synthetic.files import speckle, write_fax_tiff
 from tests.ocr.conftest import LINES, text_of
-from tests.samples import speckle, write_fax_tiff
 
 
 def test_upright_normal_fax_is_not_flipped(sample_dir: Path, page: Image.Image) -> None:

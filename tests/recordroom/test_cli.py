@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from recordroom.cli import main
-from tests import samples
+from synthetic import files as samples
 
 CSV_HEADER = (
     "mrn,last_name,first_name,middle_name,birth_date,sex,phone,address_line,city,state,postal_code"

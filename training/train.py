@@ -1,4 +1,4 @@
-"""Train the document-type model: ``python -m classify.train`` (``make model``).
+"""Train the document-type model: ``python -m training.train`` (``make model``).
 
 Inputs: the shared MTSamples notes and real provider forms, plus generated form text. Each source
 keeps a held-out part the model never sees: MTSamples by a fixed hash of ``id``, forms by
@@ -7,7 +7,7 @@ deterministic (fixed seeds everywhere) and writes ``classify/model/pipeline`` (t
 ``classify/model/structure`` (the structure model) and ``classify/model/training.json`` (input
 hashes, settings, held-out scores).
 
-``python -m classify.train --cv`` cross-validates on the MTSamples *training* split only; the
+``python -m training.train --cv`` cross-validates on the MTSamples *training* split only; the
 settings below and the models' weights in ``classify.doctype`` were chosen on that figure, never on
 the held-out split.
 """
@@ -15,7 +15,6 @@ the held-out split.
 from __future__ import annotations
 
 import argparse
-import csv
 import hashlib
 import json
 import random
@@ -40,20 +39,18 @@ from classify.doctype import (
     model_text,
     structure_text,
 )
-from classify.generate import GENERATOR_VERSION, HARD, STANDARD, Style, generate_corpus
 from classify.rules import rule_doc_type
 from recordroom.core import DOC_TYPES
-from recordroom.core.hashing import file_sha256
+from training.corpora import (
+    DATA_DIR,
+    Example,
+    Split,
+    input_fingerprint,
+    load_all,
+)
+from training.scores import Scores, evaluate
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "shared" / "data"
-MTSAMPLES_NAME = "mtsamples_train.csv"
-FORMS_NAME = "forms_train.jsonl"
-TEST_BUCKETS = 5  # one in five ids / providers is held out
 SEED = 20261123
-GENERATED_TRAIN_SEED = 1
-GENERATED_TEST_SEED = 2
-GENERATED_TRAIN_PER_TYPE = 150
-GENERATED_TEST_PER_TYPE = 25
 EPOCHS = 20
 BALANCE_TARGET = 150
 BALANCE_CAP = 3
@@ -61,12 +58,10 @@ BOW_LENGTH = 2**15  # hashed feature rows: the model's size is this times the 18
 STRUCTURE_BOW_LENGTH = 2**14  # the structure model reads a few hundred distinct tokens
 CV_FOLDS = 5
 
-Predict = Callable[[str], str]
-
 
 @dataclass(frozen=True, slots=True)
 class TrainSettings:
-    """The knobs cross-validation chose between (``python -m classify.train --cv``)."""
+    """The knobs cross-validation chose between (``python -m training.train --cv``)."""
 
     epochs: int = EPOCHS
     ngram_size: int = 1
@@ -81,128 +76,6 @@ class TrainSettings:
 
 
 SETTINGS = TrainSettings()
-
-
-@dataclass(frozen=True, slots=True)
-class Example:
-    text: str
-    labels: tuple[str, ...]  # every right answer, primary first
-    source: str  # "mtsamples", "forms" or "generated"
-    key: str  # id, provider/form or seed/index
-
-
-@dataclass(frozen=True, slots=True)
-class Split:
-    train: tuple[Example, ...]
-    test: tuple[Example, ...]
-
-
-def is_held_out(key: str) -> bool:
-    """A fixed hash decides: the same id or provider is always on the same side."""
-    return int(hashlib.sha256(key.encode("utf-8")).hexdigest(), 16) % TEST_BUCKETS == 0
-
-
-def load_mtsamples(data_dir: Path = DATA_DIR) -> Split:
-    with (data_dir / MTSAMPLES_NAME).open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    examples = [
-        Example(row["text"], tuple(row["doc_types"].split("|")), "mtsamples", row["id"])
-        for row in rows
-    ]
-    return _split(examples, key=lambda example: example.key)
-
-
-def load_forms(data_dir: Path = DATA_DIR) -> Split:
-    examples = []
-    providers: dict[str, str] = {}
-    with (data_dir / FORMS_NAME).open(encoding="utf-8") as handle:
-        for line in handle:
-            row = json.loads(line)
-            examples.append(Example(row["text"], tuple(row["doc_types"]), "forms", row["id"]))
-            providers[row["id"]] = row["provider"]
-    return _split(examples, key=lambda example: providers[example.key])
-
-
-def load_generated(
-    train_per_type: int = GENERATED_TRAIN_PER_TYPE, test_per_type: int = GENERATED_TEST_PER_TYPE
-) -> Split:
-    def examples(seed: int, per_type: int, style: Style = STANDARD) -> tuple[Example, ...]:
-        corpus = generate_corpus(seed, per_type, style=style)
-        return tuple(
-            Example(text, (label,), "generated", f"{seed}/{index}")
-            for index, (text, label) in enumerate(corpus)
-        )
-
-    return Split(
-        examples(GENERATED_TRAIN_SEED, train_per_type),
-        # Held out: another seed *and* the hard style (fewer titles, more damage, borrowed words).
-        examples(GENERATED_TEST_SEED, test_per_type, HARD),
-    )
-
-
-def _split(examples: Sequence[Example], key: Callable[[Example], str]) -> Split:
-    test = tuple(example for example in examples if is_held_out(key(example)))
-    train = tuple(example for example in examples if not is_held_out(key(example)))
-    return Split(train, test)
-
-
-def load_all(data_dir: Path = DATA_DIR) -> dict[str, Split]:
-    return {
-        "mtsamples": load_mtsamples(data_dir),
-        "forms": load_forms(data_dir),
-        "generated": load_generated(),
-    }
-
-
-# ---------------------------------------------------------------- scores
-
-
-@dataclass(frozen=True, slots=True)
-class Scores:
-    count: int
-    accuracy: float
-    macro_f1: float
-    f1: dict[str, float]  # per type present in the gold labels or predictions
-    support: dict[str, int]
-    confusion: dict[tuple[str, str], int]  # (gold primary, predicted) -> count
-
-
-def score(examples: Sequence[Example], predictions: Sequence[str]) -> Scores:
-    """Accuracy and per-type F1, where any of an example's labels counts as right."""
-    true_pos: Counter[str] = Counter()
-    false_pos: Counter[str] = Counter()
-    false_neg: Counter[str] = Counter()
-    support: Counter[str] = Counter()
-    confusion: Counter[tuple[str, str]] = Counter()
-    correct = 0
-    for example, predicted in zip(examples, predictions, strict=True):
-        gold = predicted if predicted in example.labels else example.labels[0]
-        support[gold] += 1
-        confusion[(gold, predicted)] += 1
-        if predicted == gold:
-            correct += 1
-            true_pos[gold] += 1
-        else:
-            false_pos[predicted] += 1
-            false_neg[gold] += 1
-    f1: dict[str, float] = {}
-    for label in DOC_TYPES:
-        if support[label] == 0 and false_pos[label] == 0:
-            continue
-        denominator = 2 * true_pos[label] + false_pos[label] + false_neg[label]
-        f1[label] = 2 * true_pos[label] / denominator if denominator else 0.0
-    return Scores(
-        count=len(examples),
-        accuracy=correct / len(examples) if examples else 0.0,
-        macro_f1=sum(f1.values()) / len(f1) if f1 else 0.0,
-        f1=f1,
-        support=dict(support),
-        confusion=dict(confusion),
-    )
-
-
-def evaluate(predict: Predict, examples: Sequence[Example]) -> Scores:
-    return score(examples, [predict(example.text) for example in examples])
 
 
 # ---------------------------------------------------------------- training
@@ -329,29 +202,6 @@ def cross_validate(
                 right[name] += answer in example.labels
         print(f"fold {fold + 1}/{folds} done", flush=True)
     return {name: right[name] / len(notes) for name in ("words", "structure", "combined")}
-
-
-def generated_sha256(
-    seed: int = GENERATED_TRAIN_SEED, per_type: int = GENERATED_TRAIN_PER_TYPE
-) -> str:
-    """The hash of the generated training text itself, so a changed generator shows too."""
-    digest = hashlib.sha256()
-    for text, label in generate_corpus(seed, per_type):
-        digest.update(f"{label}\x00{text}\x00".encode())
-    return digest.hexdigest()
-
-
-def input_fingerprint(data_dir: Path = DATA_DIR) -> dict[str, str]:
-    """What the model was trained on: hashes of the shared files and of the generated text."""
-    return {
-        MTSAMPLES_NAME: file_sha256(data_dir / MTSAMPLES_NAME),
-        FORMS_NAME: file_sha256(data_dir / FORMS_NAME),
-        "generator": (
-            f"version={GENERATOR_VERSION};seed={GENERATED_TRAIN_SEED};"
-            f"per_type={GENERATED_TRAIN_PER_TYPE}"
-        ),
-        "generated_sha256": generated_sha256(),
-    }
 
 
 def _scores_json(scores: Scores) -> dict[str, Any]:

@@ -1,0 +1,267 @@
+"""Documents about a patient as offices write them: headers in many layouts (labels or none,
+names in every order, dates in every format, English and Spanish), OCR damage, fax banners, and
+lines naming someone else (a guarantor, a referring physician who is also a patient).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from recordroom.core import Patient
+from synthetic.registries import NICKNAMED, TODAY, _phone, make_outsiders
+
+PROVIDERS = [
+    "Dr. Helen Wu",
+    "Dr. Michael O'Neil",
+    "Dr. Peter Novak",
+    "Dr. Anita Shah, MD",
+    "Rebecca Stone, NP",
+    "Dr. James Carter",
+    "Dr. Maria Lopez",
+]
+PRACTICES = [
+    "Valley Family Medicine",
+    "Northside Cardiology",
+    "Quest Diagnostics",
+    "St. Mary Medical Center",
+    "Lakeside Orthopedics",
+    "Riverbend Imaging",
+]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+MESES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+BODY = [
+    "The patient was seen today for follow up of hypertension.",
+    "Please see the attached results and call with questions.",
+    "Thank you for referring this patient to our practice.",
+    "Assessment: stable. Plan: continue current medications, return in 3 months.",
+    "Specimen received in good condition. Results reviewed by the pathologist.",
+    "Impression: no acute cardiopulmonary process.",
+    "Authorization is requested for the procedure listed below.",
+    "Medications: lisinopril 10 mg daily, metformin 500 mg twice daily.",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class BenchDocument:
+    text: str
+    truth_mrn: str | None  # None: the patient is not in the registry
+    has_name_and_dob: bool
+    kind: str  # which trap the subject belongs to
+
+
+def _written_name(rng: random.Random, patient: Patient) -> str:
+    first = patient.first_name
+    if first in NICKNAMED and rng.random() < 0.3:
+        first = rng.choice(NICKNAMED[first])
+    middle = patient.middle_name
+    initial = f"{middle[0]}." if middle else ""
+    last = patient.last_name
+    suffix = rng.choice(["", "", "", " Jr.", " III", " Sr."]) if rng.random() < 0.1 else ""
+    if rng.random() < 0.03:
+        return f"{first[0]}. {last}"
+    style = rng.randrange(7)
+    if style == 0:
+        text = f"{first} {last}{suffix}"
+    elif style == 1:
+        text = f"{last}{suffix}, {first}"
+    elif style == 2:
+        text = f"{last}, {first} {initial}".strip()
+    elif style == 3:
+        text = f"{first} {initial} {last}{suffix}".replace("  ", " ")
+    elif style == 4:
+        text = f"{first} {middle} {last}".replace("  ", " ")
+    elif style == 5:
+        text = f"{last.upper()}, {first.upper()} {middle[:1].upper()}".strip()
+    else:
+        text = f"{first.upper()} {last.upper()}{suffix.upper()}"
+    return text
+
+
+def _written_date(rng: random.Random, date: dt.date, spanish: bool = False) -> str:
+    if spanish:
+        return rng.choice(
+            [
+                f"{date.day} de {MESES[date.month - 1]} de {date.year}",
+                f"{date.day:02d}/{date.month:02d}/{date.year}",
+            ]
+        )
+    style = rng.randrange(8)
+    if style == 0:
+        return f"{date.month:02d}/{date.day:02d}/{date.year}"
+    if style == 1:
+        return (
+            f"{date.month}/{date.day}/{date.year % 100:02d}"
+            if date.year >= 1930
+            else f"{date.month}/{date.day}/{date.year}"
+        )
+    if style == 2:
+        return date.isoformat()
+    if style == 3:
+        return f"{MONTHS[date.month - 1][:3]} {date.day}, {date.year}"
+    if style == 4:
+        return f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+    if style == 5:
+        return f"{date.month:02d}-{date.day:02d}-{date.year}"
+    if style == 6:
+        return f"{MONTHS[date.month - 1]} {date.day}, {date.year}"
+    return f"{date.day:02d}.{date.month:02d}.{date.year}"
+
+
+def _ocr_noise(rng: random.Random, text: str) -> str:
+    swaps = {"O": "0", "o": "0", "l": "1", "I": "1", "S": "5", "B": "8"}
+    return "".join(swaps[ch] if ch in swaps and rng.random() < 0.35 else ch for ch in text)
+
+
+def _fax_banner(rng: random.Random) -> str:
+    sent = TODAY - dt.timedelta(days=rng.randint(1, 400))
+    return (
+        f"{sent:%m/%d/%Y} {rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}  "
+        f"FROM: {rng.choice(PRACTICES)}  TO: {_phone(rng)}  P.{rng.randint(1, 4)}/4"
+    )
+
+
+def _header(
+    rng: random.Random, patient: Patient, with_dob: bool, with_mrn: bool, typo: bool
+) -> list[str]:
+    name = _written_name(rng, patient)
+    dob = _written_date(rng, patient.birth_date)
+    # A typo in the birth date. Not for outsiders: a slip that turns an outsider's name and birth
+    # date into exactly a registered namesake's is a document no matcher can tell apart.
+    if typo and rng.random() < 0.02:
+        dob = dob[:-1] + str((int(dob[-1]) + 1) % 10) if dob[-1].isdigit() else dob
+    service = _written_date(rng, TODAY - dt.timedelta(days=rng.randint(1, 900)))
+    provider = rng.choice(PROVIDERS)
+    mrn = patient.mrn
+    layout = rng.randrange(10)
+    lines: list[str]
+    if layout == 0:
+        lines = [
+            f"Patient: {name}" + (f"    DOB: {dob}" if with_dob else ""),
+            f"Date of Service: {service}",
+            f"Provider: {provider}",
+        ]
+    elif layout == 1:
+        lines = [_fax_banner(rng), "RE: " + name + (f"  DOB {dob}" if with_dob else "")]
+    elif layout == 2:
+        lines = [f"PATIENT NAME: {name}   SEX: {patient.sex[:1].upper()}   AGE: 47"]
+        lines += (
+            [f"D.O.B.: {dob}   COLLECTED: {service}"] if with_dob else [f"COLLECTED: {service}"]
+        )
+    elif layout == 3:
+        lines = [
+            f"Last Name: {patient.last_name}   First Name: {patient.first_name}   "
+            f"MI: {patient.middle_name[:1]}"
+        ]
+        lines += [f"Date of Birth: {dob}"] if with_dob else []
+        lines += [f"Phone: {patient.phone}"] if patient.phone else []
+    elif layout == 4:
+        lines = ["Patient Name", name]
+        lines += ["Date of Birth", dob] if with_dob else []
+    elif layout == 5:
+        spanish_dob = _written_date(rng, patient.birth_date, spanish=True)
+        lines = [f"Nombre del paciente: {name}"]
+        lines += [f"Fecha de nacimiento: {spanish_dob}"] if with_dob else []
+    elif layout == 6:
+        lines = [f"Referring Physician: {provider}", f"Patient Name: {name}"]
+        lines += [f"DOB: {dob}"] if with_dob else []
+        lines += ["Reason for referral: evaluation and treatment"]
+    elif layout == 7:
+        lines = [f"{name}    DOB: {dob}" if with_dob else f"Name: {name}"]
+    elif layout == 8:
+        lines = [
+            f"Re: {name}" + (f" (DOB {dob})" if with_dob else ""),
+            f"Dear {provider.split(',')[0]},",
+        ]
+    else:
+        lines = [f"Pt: {name}", f"Visit date: {service}"]
+        lines += [f"Birth date: {dob}"] if with_dob else []
+        lines += [f"Tel: {patient.phone}"] if patient.phone and rng.random() < 0.5 else []
+    if with_mrn:
+        lines.insert(
+            rng.randint(1, len(lines)),
+            rng.choice(
+                [f"MRN: {mrn}", f"Med Rec #: {mrn}", f"Chart #: {mrn}", f"Patient ID: {mrn}"]
+            ),
+        )
+    return lines
+
+
+def _distractor(rng: random.Random, other: Patient) -> str:
+    """A line naming someone else: a registered patient as the provider, guarantor or contact."""
+    name = f"{other.first_name} {other.last_name}"
+    dob = _written_date(rng, other.birth_date)
+    return rng.choice(
+        [
+            f"Referring Physician: Dr. {name}",
+            f"Provider Name: {name}, MD",
+            f"Guarantor: {name}   Guarantor DOB: {dob}",
+            f"Emergency Contact Name: {name}   Phone: {other.phone}",
+            f"Subscriber Name: {name}   Subscriber DOB: {dob}",
+            f"Attending: {name}, DO",
+        ]
+    )
+
+
+def make_document(
+    rng: random.Random, patient: Patient, truth: str | None, kind: str, others: list[Patient]
+) -> BenchDocument:
+    with_dob = rng.random() < 0.8
+    with_mrn = truth is not None and rng.random() < 0.25
+    header = _header(rng, patient, with_dob, with_mrn, typo=truth is not None)
+    if rng.random() < 0.2:
+        header.insert(rng.choice((0, len(header))), _distractor(rng, rng.choice(others)))
+    if rng.random() < 0.15:
+        header = [_ocr_noise(rng, line) for line in header]
+    lines = [
+        rng.choice(PRACTICES),
+        *header,
+        "",
+        *rng.sample(BODY, 3),
+        f"Electronically signed by {rng.choice(PROVIDERS)} on {TODAY:%m/%d/%Y}",
+    ]
+    return BenchDocument(
+        text="\n".join(lines), truth_mrn=truth, has_name_and_dob=with_dob, kind=kind
+    )
+
+
+def make_documents(
+    rng: random.Random, registry: list[Patient], kinds: dict[str, str], count: int
+) -> list[BenchDocument]:
+    """``count`` documents: most about registered patients (traps over-represented), a sixth about
+    people who are not in the registry."""
+    outsiders = make_outsiders(rng, registry, count // 6)
+    traps = [patient for patient in registry if kinds[patient.mrn] != "plain"]
+    documents = [make_document(rng, patient, None, kind, registry) for patient, kind in outsiders]
+    while len(documents) < count:
+        patient = rng.choice(traps) if rng.random() < 0.4 else rng.choice(registry)
+        documents.append(make_document(rng, patient, patient.mrn, kinds[patient.mrn], registry))
+    rng.shuffle(documents)
+    return documents
