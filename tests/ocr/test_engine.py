@@ -12,7 +12,6 @@ from PIL import Image
 from ocr import TesseractEngine
 from ocr.quality import character_error_rate
 from recordroom.core import OcrEngine, OcrResult
-from tests.ocr.conftest import LINES, OTHER_LINES, text_of
 from recordroom.core.settings import Settings
 from synthetic.files import (
     SPANISH_LINES,

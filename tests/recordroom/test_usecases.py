@@ -23,7 +23,7 @@ from recordroom.usecases.patients import import_patients
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import search_documents
 from recordroom.wiring import AccessEvent, Context, UnitOfWork
-from tests import samples
+from synthetic import files as samples
 
 CLERK = Actor(user_id="os:clerk", roles=frozenset(ROLES), door="cli", host="test")
 CSV_HEADER = (
