@@ -337,7 +337,9 @@ def run_patient_bench() -> None:
         print("\npatient bench: bench.patients is not available")
         return
     print("\npatients (bench.patients.run)")
-    print(run().table())
+    result = run()
+    print(result.table())
+    print(result.breakdown())
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -57,14 +57,13 @@ SPANISH_NICKNAMES: tuple[tuple[str, ...], ...] = (
 @cache
 def nickname_groups() -> tuple[tuple[str, ...], ...]:
     """Groups of given names that are one person's name, lower case: each name of the
-    ``nicknames`` package (about 1,100 names, hand-curated) with its nicknames, then
-    ``SPANISH_NICKNAMES``. A name may sit in several groups (Chris: Christopher and Christine)."""
+    ``nicknames`` package (about 1,100 names, hand-curated) with its own nicknames — a direct
+    edge only, so two full names that share a nickname (Henry and Harold: Hal, Harry) stay two
+    names — then ``SPANISH_NICKNAMES``. A name may sit in several groups."""
     import nicknames
 
-    groups: dict[str, list[str]] = {}
-    for triplet in nicknames.name_triplets():
-        groups.setdefault(triplet.name1, [triplet.name1]).append(triplet.name2)
-    return (*(tuple(group) for group in groups.values()), *SPANISH_NICKNAMES)
+    pairs = [(triplet.name1, triplet.name2) for triplet in nicknames.name_triplets()]
+    return (*pairs, *SPANISH_NICKNAMES)
 
 
 @cache

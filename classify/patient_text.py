@@ -390,6 +390,9 @@ def extract_identifiers(text: str) -> DocumentIdentifiers:
                 phones.append(phone)
         elif label.kind == MEMBER:
             members.extend(_identifier(value))
+    for name, birth_dates in print_headers(text):
+        names.extend(name)
+        dates.extend(birth_dates)
     if parts.get(LAST) and parts.get(FIRST):
         names.append(
             PersonName(
@@ -403,6 +406,38 @@ def extract_identifiers(text: str) -> DocumentIdentifiers:
         phones=tuple(dict.fromkeys(phones)),
         member_ids=tuple(dict.fromkeys(members)),
     )
+
+
+PRINT_HEADER_LINES = 15  # an EHR prints its patient line within the top lines of every page
+# "GARCIA, MARIA A (03/14/1961)", "Garcia, Maria (DOB: 03/14/1961) 64 y.o. F": the commonest EHR
+# print header, on a line of its own with no label.
+_PRINT_HEADER = re.compile(
+    r"^[^\w\n]{0,3}(?P<name>[^\W\d_][^\n,():;]{0,40},[ \t]*[^\W\d_][^\n,():;]{0,40}?)[ \t]*"
+    r"\([ \t]*(?:(?:dob|d\.o\.b\.?|born|fdn|f\. ?de nac\.?|fecha de nacimiento)[ \t:.-]*)?"
+    r"(?P<dob>[^()\n]{6,24}?)[ \t]*\)",
+    re.IGNORECASE,
+)
+
+
+def print_headers(text: str) -> list[tuple[list[PersonName], list[FoundDate]]]:
+    """The patient of an EHR print header (``SURNAME, GIVEN (date of birth)`` alone at the start
+    of a line near the top of a page, no label): the names it can mean and the birth date, read
+    as a labelled one. Only a line whose name and date both parse counts."""
+    found: list[tuple[list[PersonName], list[FoundDate]]] = []
+    for page_number, page in enumerate(text.split("\f")):
+        for line_number, line in enumerate(page.splitlines()[:PRINT_HEADER_LINES]):
+            match = _PRINT_HEADER.match(line)
+            if match is None:
+                continue
+            source = -1000 * (page_number + 1) - line_number
+            names = [
+                replace(name, source=source)
+                for name in parse_names(match.group("name"), strict=True)
+            ]
+            dates = parse_dates(match.group("dob"), labelled=True)
+            if names and dates:
+                found.append((names, dates))
+    return found
 
 
 def _name_part(kind: str, value: str) -> str:

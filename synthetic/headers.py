@@ -75,6 +75,26 @@ class BenchDocument:
     truth_mrn: str | None  # None: the patient is not in the registry
     has_name_and_dob: bool
     kind: str  # which trap the subject belongs to
+    style: str = ""  # how the header names the patient (``HEADER_STYLES``)
+    medium: str = "scan"  # "scan", "fax" or "photo": how much the text is damaged
+    doc_kind: str = "note"  # "note" or "operative report" (several clinicians named)
+    has_mrn: bool = False
+
+
+HEADER_STYLES: tuple[str, ...] = (
+    "Patient: NAME  DOB: …",
+    "fax banner, RE: NAME",
+    "lab: PATIENT NAME / D.O.B.",
+    "Last Name / First Name fields",
+    "label above value",
+    "Spanish labels",
+    "referral, physician first",
+    "NAME    DOB: … (no name label)",
+    "letter, Re: NAME (DOB …)",
+    "Pt: / Birth date:",
+    "EHR print: SURNAME, GIVEN (DOB) + MRN",
+    "EHR print: SURNAME, GIVEN (DOB), no MRN",
+)
 
 
 def _written_name(rng: random.Random, patient: Patient) -> str:
@@ -150,7 +170,7 @@ def _fax_banner(rng: random.Random) -> str:
 
 def _header(
     rng: random.Random, patient: Patient, with_dob: bool, with_mrn: bool, typo: bool
-) -> list[str]:
+) -> tuple[list[str], str]:
     name = _written_name(rng, patient)
     dob = _written_date(rng, patient.birth_date)
     # A typo in the birth date. Not for outsiders: a slip that turns an outsider's name and birth
@@ -160,7 +180,7 @@ def _header(
     service = _written_date(rng, TODAY - dt.timedelta(days=rng.randint(1, 900)))
     provider = rng.choice(PROVIDERS)
     mrn = patient.mrn
-    layout = rng.randrange(10)
+    layout = rng.randrange(len(HEADER_STYLES))
     lines: list[str]
     if layout == 0:
         lines = [
@@ -200,10 +220,20 @@ def _header(
             f"Re: {name}" + (f" (DOB {dob})" if with_dob else ""),
             f"Dear {provider.split(',')[0]},",
         ]
-    else:
+    elif layout == 9:
         lines = [f"Pt: {name}", f"Visit date: {service}"]
         lines += [f"Birth date: {dob}"] if with_dob else []
         lines += [f"Tel: {patient.phone}"] if patient.phone and rng.random() < 0.5 else []
+    else:  # the commonest EHR print header: the patient alone on a line, no label
+        lines = [_print_header_line(rng, patient, dob)]
+        lines += [f"Date of Service: {service}   Provider: {provider}"]
+        with_dob = True
+        if layout == 10 and typo:  # registered: the EHR prints the MRN (an outsider has none)
+            lines.insert(
+                1, rng.choice([f"MRN: {mrn}", f"MRN: {mrn}   Acct: {rng.randint(10**6, 10**7)}"])
+            )
+            return lines, HEADER_STYLES[layout]
+        with_mrn = False
     if with_mrn:
         lines.insert(
             rng.randint(1, len(lines)),
@@ -211,6 +241,60 @@ def _header(
                 [f"MRN: {mrn}", f"Med Rec #: {mrn}", f"Chart #: {mrn}", f"Patient ID: {mrn}"]
             ),
         )
+    return lines, HEADER_STYLES[layout]
+
+
+def _print_header_line(rng: random.Random, patient: Patient, dob: str) -> str:
+    """``GARCIA, MARIA (03/14/1961)`` and its variants, as EHRs print it atop every page."""
+    last, first = patient.last_name, patient.first_name
+    middle = f" {patient.middle_name[0]}" if patient.middle_name and rng.random() < 0.4 else ""
+    name = f"{last.upper()}, {first.upper()}{middle.upper()}"
+    if rng.random() < 0.3:
+        name = f"{last}, {first}{middle}"
+    inside = rng.choice([dob, dob, f"DOB: {dob}", f"DOB {dob}"])
+    tail = rng.choice(["", "", f" {rng.randint(18, 95)} y.o. {patient.sex[:1].upper()}"])
+    return f"{name} ({inside}){tail}"
+
+
+OPERATIVE_BODY = (
+    "PREOPERATIVE DIAGNOSIS: Right inguinal hernia.",
+    "POSTOPERATIVE DIAGNOSIS: Same.",
+    "PROCEDURE: Laparoscopic right inguinal hernia repair with mesh.",
+    "ANESTHESIA: General endotracheal.",
+    "ESTIMATED BLOOD LOSS: Minimal.",
+    "The patient was brought to the operating room and placed supine.",
+)
+
+
+def _clinician(rng: random.Random, others: list[Patient]) -> str:
+    """A clinician's name; now and then the name of a registered patient (clinicians are patients
+    too)."""
+    if rng.random() < 0.3:
+        other = rng.choice(others)
+        return f"{other.first_name} {other.last_name}"
+    return rng.choice(PROVIDERS).removeprefix("Dr. ").split(",")[0]
+
+
+def _operative_lines(rng: random.Random, others: list[Patient]) -> list[str]:
+    team = [
+        f"SURGEON: {_clinician(rng, others)}, MD",
+        f"ASSISTANT: {_clinician(rng, others)}, PA-C",
+        f"ANESTHESIOLOGIST: {_clinician(rng, others)}, MD",
+    ]
+    if rng.random() < 0.5:
+        team = [f"Surgeon: Dr. {_clinician(rng, others)}   Assistant: {_clinician(rng, others)}"]
+    body = list(OPERATIVE_BODY)
+    return ["OPERATIVE REPORT", *team, *body[: rng.randint(3, len(body))]]
+
+
+def _fax_lines(rng: random.Random) -> list[str]:
+    """What a fax machine adds on top: its banner, now and then the sender's header block."""
+    lines = [_fax_banner(rng)]
+    if rng.random() < 0.3:
+        lines += [
+            f"To: {rng.choice(PRACTICES)}   Fax: {_phone(rng)}",
+            f"From: {rng.choice(PRACTICES)}   Pages: {rng.randint(2, 9)}",
+        ]
     return lines
 
 
@@ -235,20 +319,36 @@ def make_document(
 ) -> BenchDocument:
     with_dob = rng.random() < 0.8
     with_mrn = truth is not None and rng.random() < 0.25
-    header = _header(rng, patient, with_dob, with_mrn, typo=truth is not None)
+    header, style = _header(rng, patient, with_dob, with_mrn, typo=truth is not None)
+    if style.startswith("EHR print"):
+        with_dob = True
+        with_mrn = "no MRN" not in style and truth is not None
     if rng.random() < 0.2:
         header.insert(rng.choice((0, len(header))), _distractor(rng, rng.choice(others)))
-    if rng.random() < 0.15:
+    roll = rng.random()
+    medium = "scan" if roll < 0.5 else "fax" if roll < 0.85 else "photo"
+    noise = {"scan": 0.1, "fax": 0.25, "photo": 0.3}[medium]
+    if rng.random() < noise:
         header = [_ocr_noise(rng, line) for line in header]
+    operative = rng.random() < 0.15
+    body = _operative_lines(rng, others) if operative else rng.sample(BODY, 3)
     lines = [
+        *(_fax_lines(rng) if medium == "fax" else []),
         rng.choice(PRACTICES),
         *header,
         "",
-        *rng.sample(BODY, 3),
+        *body,
         f"Electronically signed by {rng.choice(PROVIDERS)} on {TODAY:%m/%d/%Y}",
     ]
     return BenchDocument(
-        text="\n".join(lines), truth_mrn=truth, has_name_and_dob=with_dob, kind=kind
+        text="\n".join(lines),
+        truth_mrn=truth,
+        has_name_and_dob=with_dob,
+        kind=kind,
+        style=style,
+        medium=medium,
+        doc_kind="operative report" if operative else "note",
+        has_mrn=with_mrn,
     )
 
 

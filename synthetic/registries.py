@@ -200,15 +200,22 @@ def make_outsiders(
 ) -> list[tuple[Patient, str]]:
     """Patients NOT in the registry, many of them dangerously like someone who is."""
     outsiders: list[tuple[Patient, str]] = []
+    # Registered first names by surname and birth date: an unregistered twin must not bear a
+    # registered twin's name, or it would be that patient on paper (no matcher can tell).
+    firsts: dict[tuple[str, dt.date], list[str]] = {}
+    for patient in registry:
+        firsts.setdefault((patient.last_name, patient.birth_date), []).append(patient.first_name)
     for number in range(count):
         model = rng.choice(registry)
         mrn = f"X{number}"
         roll = rng.random()
         swapped = transposed(model.birth_date)
         if roll < 0.3:  # an unregistered twin of a registered patient
-            outsider = replace(
-                model, mrn=mrn, first_name=_other_first(rng, model.first_name), middle_name=""
-            )
+            first = _other_first(rng, model.first_name)
+            taken = firsts[(model.last_name, model.birth_date)]
+            while any(first[0] == name[0] or are_nicknames(first, name) for name in taken):
+                first = _other_first(rng, model.first_name)
+            outsider = replace(model, mrn=mrn, first_name=first, middle_name="")
             outsiders.append((outsider, "outsider twin"))
         elif roll < 0.45 and swapped is not None:  # a namesake born on the day/month-swapped date
             outsider = replace(model, mrn=mrn, birth_date=swapped, phone=_phone(rng))

@@ -312,3 +312,30 @@ def test_person_name_records_where_it_was_read() -> None:
     (name,) = extract_identifiers("x\nPatient: Ryan Parker\n").names
     assert name == PersonName(last="Parker", first="Ryan", source=name.source)
     assert name.source > 0
+
+
+# --- the EHR print header: SURNAME, GIVEN (date of birth) on a line of its own ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "mrn"),
+    [
+        ("SMITH, JOHN (01/02/1980)\nMRN: 1001\nOffice visit", "1001"),
+        ("SMITH, JOHN (01/02/1980)\nOffice visit\nAssessment: stable.", "1001"),  # no MRN line
+        ("Turner, William (DOB: 04/30/1962) 64 y.o. M\nProgress note", "1006"),
+        ("GARC1A, MARGARET (11/O5/2OO1)\nLab results", "1007"),  # OCR slips
+        ("SMITH, JAMES (01/02/1980)\nOffice visit", "1002"),  # the twin, by his own name
+        ("SMITH, JOHN (07/09/1955)\nOffice visit", "1003"),  # the namesake, by his birth date
+        ("SMITH, JOHN (01/02/1980)\nSMITH, JAMES (01/02/1980)\nOffice visit", None),  # two people
+        ("Seen with: SMITH, JOHN (01/02/1980)", None),  # not at the start of a line: a label's
+    ],
+)
+def test_ehr_print_header(registry: InMemoryRegistry, text: str, mrn: str | None) -> None:
+    assert mrn_of(text, registry) == mrn
+
+
+def test_two_names_sharing_a_nickname_are_two_names() -> None:
+    from classify.names import are_nicknames
+
+    assert are_nicknames("Hal", "Henry") and are_nicknames("Hal", "Harold")
+    assert not are_nicknames("Henry", "Harold")  # twins Henry and Harold stay apart
