@@ -34,6 +34,7 @@ from classify.patient_text import (
 )
 from classify.registry import normalise_mrn, normalise_phone, transposed
 from recordroom.core import Patient, PatientMatch, PatientRegistry
+from recordroom.core.identifiers import normalise_member_id
 
 __all__ = [
     "CandidateScore",
@@ -80,13 +81,14 @@ def match_identifiers(
     found: DocumentIdentifiers, registry: PatientRegistry, *, threshold: float = 0.9
 ) -> PatientMatch:
     """``match_patient`` for identifiers already extracted."""
-    if not (found.names or found.birth_dates or found.mrns or found.phones):
+    if not (found.names or found.birth_dates or found.mrns or found.phones or found.member_ids):
         return PatientMatch(mrn=None, confidence=0.0)
     candidates = registry.candidates(
         last_names=_query_last_names(found.names),
         birth_dates=[item.date for item in found.birth_dates],
         mrns=found.mrns,
         phones=found.phones,
+        member_ids=found.member_ids,
     )
     scored = sorted(
         (score_patient(patient, found) for patient in candidates),
@@ -96,7 +98,13 @@ def match_identifiers(
         return PatientMatch(mrn=None, confidence=0.0)
     best = scored[0]
     second = scored[1].score if len(scored) > 1 else 0.0
-    mrn_elsewhere = any("mrn" in other.evidence for other in scored[1:])
+    # Another patient's MRN on the page, or their member ID beside a name that fits them too
+    # and nothing against them (a family sharing the subscriber's ID): it may be about them.
+    mrn_elsewhere = any(
+        "mrn" in other.evidence
+        or ({"member_id", "name"} <= set(other.evidence) and other.score >= threshold - MARGIN)
+        for other in scored[1:]
+    )
     accepted = (
         best.score >= threshold
         and best.score - second >= MARGIN
@@ -160,11 +168,17 @@ def score_patient(patient: Patient, found: DocumentIdentifiers) -> CandidateScor
 
     Name and date of birth must both agree to come near 1; a name alone stays at or below 0.6, a
     name and phone at or below 0.85, an MRN alone at 0.85; an MRN with a fitting name or birth
-    date and nothing against it is 0.99. A date of birth that disagrees sinks the score.
+    date and nothing against it is 0.99. An insurance member ID counts as an MRN does, but only
+    with a fitting name (a family may share a subscriber's ID). A date of birth that disagrees
+    sinks the score.
     """
     name = max((name_score(written, patient) for written in found.names), default=None)
     dob = dob_score(found.birth_dates, patient.birth_date)
     mrn_agrees = any(normalise_mrn(mrn) == normalise_mrn(patient.mrn) for mrn in found.mrns)
+    member = normalise_member_id(patient.member_id)
+    member_agrees = bool(member) and any(
+        normalise_member_id(value) == member for value in found.member_ids
+    )
     phone = normalise_phone(patient.phone)
     phone_agrees = bool(phone) and phone in found.phones
     if name is not None and dob is not None:
@@ -183,12 +197,17 @@ def score_patient(patient: Patient, found: DocumentIdentifiers) -> CandidateScor
             score = max(score, 0.99)
         else:
             score = max(score, 0.85)
+    if member_agrees:
+        contradicted = (name is not None and name < 0.5) or (dob is not None and dob < 0.8)
+        if not contradicted and (name or 0.0) >= 0.85:
+            score = max(score, 0.99)
     evidence = [
         label
         for label, agreed in (
             ("name", name is not None and name >= 0.85),
             ("dob", dob is not None and dob >= 0.97),
             ("mrn", mrn_agrees),
+            ("member_id", member_agrees),
             ("phone", phone_agrees),
         )
         if agreed

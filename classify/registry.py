@@ -16,7 +16,7 @@ import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +59,8 @@ CSV_COLUMNS: tuple[str, ...] = (
     "state",
     "postal_code",
 )
+# One optional column may follow the last: the insurance member ID.
+OPTIONAL_COLUMN = "member_id"
 REQUIRED_COLUMNS: tuple[str, ...] = ("mrn", "last_name", "first_name", "birth_date")
 MR_CODE_SYSTEM = "http://terminology.hl7.org/CodeSystem/v2-0203"
 
@@ -118,10 +120,11 @@ def read_csv_text(text: str) -> RegistryImport:
     header_problem = _header_problem(header)
     if header_problem:
         return _failed(header_problem)
+    columns = tuple(cell.strip().lower() for cell in header)
     rows = (
         (line, row) for line, row in _numbered_rows(reader) if any(cell.strip() for cell in row)
     )
-    return _collect(((line, _patient_from_row(line, row)) for line, row in rows), "line")
+    return _collect(((line, _patient_from_row(line, row, columns)) for line, row in rows), "line")
 
 
 def read_fhir_text(text: str) -> RegistryImport:
@@ -140,10 +143,16 @@ def read_fhir_text(text: str) -> RegistryImport:
     entries = document.get("entry") or []
     if not isinstance(entries, list):
         return _failed("the Bundle's 'entry' is not a list")
-    patients = (
-        (number, _patient_from_resource(number, entry.get("resource")))
+    resources = [
+        (number, entry.get("fullUrl"), entry.get("resource"))
         for number, entry in enumerate(entries, start=1)
-        if isinstance(entry, dict) and _is_patient(entry.get("resource"))
+        if isinstance(entry, dict) and isinstance(entry.get("resource"), dict)
+    ]
+    members = coverage_member_ids(resource for _, _, resource in resources)
+    patients = (
+        (number, _with_member_id(_patient_from_resource(number, resource), resource, url, members))
+        for number, url, resource in resources
+        if _is_patient(resource)
     )
     return _collect(patients, "entry")
 
@@ -151,17 +160,73 @@ def read_fhir_text(text: str) -> RegistryImport:
 def read_fhir_ndjson_text(text: str) -> RegistryImport:
     """Patients from FHIR Bulk Data NDJSON (one resource a line, as EHR exports write it)."""
     results: list[tuple[int, Patient | str]] = []
+    resources: list[tuple[int, Any]] = []
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
-            resource = json.loads(line)
+            resources.append((number, json.loads(line)))
         except json.JSONDecodeError:
             results.append((number, f"line {number}: not valid JSON"))
-            continue
+    members = coverage_member_ids(resource for _, resource in resources)
+    for number, resource in resources:
         if _is_patient(resource):
-            results.append((number, _patient_from_resource(number, resource, "line")))
+            patient = _patient_from_resource(number, resource, "line")
+            results.append((number, _with_member_id(patient, resource, None, members)))
+    results.sort(key=lambda item: item[0])
     return _collect(results, "line")
+
+
+MEMBER_ID_CODES = frozenset({"MB", "SN"})  # v2-0203: member number, subscriber number
+
+
+def coverage_member_ids(resources: Iterable[Any]) -> dict[str, str]:
+    """Insurance member IDs from FHIR ``Coverage`` resources, by the reference of the Patient
+    they cover (``Coverage.beneficiary``): the identifier typed MB (member number), else
+    ``subscriberId`` (the beneficiary is then the subscriber or shares the ID), else the first
+    identifier. The first Coverage of a patient wins."""
+    found: dict[str, str] = {}
+    for resource in resources:
+        if not isinstance(resource, dict) or resource.get("resourceType") != "Coverage":
+            continue
+        beneficiary = resource.get("beneficiary")
+        reference = beneficiary.get("reference") if isinstance(beneficiary, dict) else None
+        member = _typed_identifier(resource.get("identifier"), MEMBER_ID_CODES)
+        member = member or str(resource.get("subscriberId") or "").strip()
+        if isinstance(reference, str) and member:
+            found.setdefault(reference, member)
+    return found
+
+
+def _typed_identifier(identifiers: object, codes: frozenset[str]) -> str:
+    if not isinstance(identifiers, list):
+        return ""
+    for ident in identifiers:
+        if not isinstance(ident, dict) or not ident.get("value"):
+            continue
+        kind = ident.get("type")
+        codings = kind.get("coding") if isinstance(kind, dict) else None
+        if isinstance(codings, list) and any(
+            isinstance(coding, dict) and coding.get("code") in codes for coding in codings
+        ):
+            return str(ident["value"]).strip()
+    return ""
+
+
+def _with_member_id(
+    patient: Patient | str, resource: Any, url: object, members: Mapping[str, str]
+) -> Patient | str:
+    """The patient with the member ID of a Coverage naming them, when the Patient resource does
+    not carry one itself (``Patient.identifier`` typed MB or SN)."""
+    if isinstance(patient, str) or patient.member_id:
+        return patient
+    references = [f"Patient/{resource.get('id')}"] if resource.get("id") else []
+    if isinstance(url, str):
+        references.append(url)
+    for reference in references:
+        if reference in members:
+            return replace(patient, member_id=members[reference])
+    return patient
 
 
 def _failed(message: str) -> RegistryImport:
@@ -197,10 +262,10 @@ def _collect(results: Iterable[tuple[int, Patient | str]], place: str) -> Regist
 
 def _header_problem(header: Sequence[str]) -> str:
     found = [cell.strip().lower() for cell in header]
-    if tuple(found) == CSV_COLUMNS:
+    if tuple(found) in (CSV_COLUMNS, (*CSV_COLUMNS, OPTIONAL_COLUMN)):
         return ""
     missing = [name for name in CSV_COLUMNS if name not in found]
-    unexpected = sum(1 for name in found if name not in CSV_COLUMNS)
+    unexpected = sum(1 for name in found if name not in (*CSV_COLUMNS, OPTIONAL_COLUMN))
     detail = []
     if missing:
         detail.append("missing " + ", ".join(missing))
@@ -211,7 +276,9 @@ def _header_problem(header: Sequence[str]) -> str:
     return (
         "line 1: the header row must be exactly "
         + ",".join(CSV_COLUMNS)
-        + " ("
+        + " (optionally followed by "
+        + OPTIONAL_COLUMN
+        + "; "
         + "; ".join(detail)
         + "); no patients were imported"
     )
@@ -226,10 +293,12 @@ def _numbered_rows(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]
         start = line_reader.line_num + 1
 
 
-def _patient_from_row(line: int, row: Sequence[str]) -> Patient | str:
-    if len(row) != len(CSV_COLUMNS):
-        return f"line {line}: expected {len(CSV_COLUMNS)} columns, found {len(row)}"
-    cells = {name: value.strip() for name, value in zip(CSV_COLUMNS, row, strict=True)}
+def _patient_from_row(
+    line: int, row: Sequence[str], columns: Sequence[str] = CSV_COLUMNS
+) -> Patient | str:
+    if len(row) != len(columns):
+        return f"line {line}: expected {len(columns)} columns, found {len(row)}"
+    cells = {name: value.strip() for name, value in zip(columns, row, strict=True)}
     empty = [name for name in REQUIRED_COLUMNS if not cells[name]]
     if empty:
         return f"line {line}: required {', '.join(empty)} empty"
@@ -248,6 +317,7 @@ def _patient_from_row(line: int, row: Sequence[str]) -> Patient | str:
         city=cells["city"],
         state=cells["state"],
         postal_code=cells["postal_code"],
+        member_id=cells.get(OPTIONAL_COLUMN, ""),
     )
 
 
@@ -309,16 +379,23 @@ def _patient_from_resource(
         city=address[1],
         state=address[2],
         postal_code=address[3],
+        member_id=_typed_identifier(
+            resource.get("identifier") if resource else None, MEMBER_ID_CODES
+        ),
     )
 
 
 def _fhir_mrn(fhir: Any) -> str:
+    """The identifier typed MR, else the first that is not a member or subscriber number."""
     identifiers = [ident for ident in (fhir.identifier or []) if ident.value]
+    others = []
     for ident in identifiers:
         codings = ident.type.coding if ident.type and ident.type.coding else []
         if any(coding.code == "MR" for coding in codings):
             return str(ident.value).strip()
-    return str(identifiers[0].value).strip() if identifiers else ""
+        if not any(coding.code in MEMBER_ID_CODES for coding in codings):
+            others.append(ident)
+    return str(others[0].value).strip() if others else ""
 
 
 _NAME_USE_ORDER = {"official": 0, "usual": 1, None: 2, "temp": 3, "nickname": 4}
@@ -373,6 +450,7 @@ class InMemoryRegistry:
         self._by_mrn: dict[str, Patient] = {}
         self._mrns_by_date: dict[dt.date, set[str]] = {}
         self._mrns_by_phone: dict[str, set[str]] = {}
+        self._mrns_by_member: dict[str, set[str]] = {}
         self._mrns_by_name_key: dict[str, set[str]] = {}
         self._plain_name_keys: list[str] | None = None  # for fuzzy look-ups; rebuilt on change
         for patient in patients:
@@ -393,6 +471,8 @@ class InMemoryRegistry:
         self._mrns_by_date.setdefault(keys.birth_date, set()).add(keys.mrn_key)
         if keys.phone_key:
             self._mrns_by_phone.setdefault(keys.phone_key, set()).add(keys.mrn_key)
+        if keys.member_key:
+            self._mrns_by_member.setdefault(keys.member_key, set()).add(keys.mrn_key)
         for name in keys.surname_keys:
             self._mrns_by_name_key.setdefault(name, set()).add(keys.mrn_key)
         self._plain_name_keys = None
@@ -402,7 +482,13 @@ class InMemoryRegistry:
         patient = self._by_mrn.pop(key, None)
         if patient is None:
             return
-        for index in (self._mrns_by_date, self._mrns_by_phone, self._mrns_by_name_key):
+        indexes = (
+            self._mrns_by_date,
+            self._mrns_by_phone,
+            self._mrns_by_member,
+            self._mrns_by_name_key,
+        )
+        for index in indexes:
             for mrns in index.values():
                 mrns.discard(key)
         self._plain_name_keys = None
@@ -417,15 +503,22 @@ class InMemoryRegistry:
         birth_dates: Iterable[object] = (),
         mrns: Iterable[str] = (),
         phones: Iterable[str] = (),
+        member_ids: Iterable[str] = (),
     ) -> Sequence[Patient]:
         wanted = Shortlist.for_document(
-            last_names=last_names, birth_dates=birth_dates, mrns=mrns, phones=phones
+            last_names=last_names,
+            birth_dates=birth_dates,
+            mrns=mrns,
+            phones=phones,
+            member_ids=member_ids,
         )
         found = {key for key in wanted.mrn_keys if key in self._by_mrn}
         for day in wanted.birth_dates:
             found |= self._mrns_by_date.get(day, set())
         for phone in wanted.phone_keys:
             found |= self._mrns_by_phone.get(phone, set())
+        for member in wanted.member_keys:
+            found |= self._mrns_by_member.get(member, set())
         for key in wanted.surname_keys(self._plain_keys):
             found |= self._mrns_by_name_key.get(key, set())
         return [self._by_mrn[key] for key in sorted(found)]

@@ -104,8 +104,10 @@ class PatientRow(Base):
     city: Mapped[str] = mapped_column(String(128), default="")
     state: Mapped[str] = mapped_column(String(32), default="")
     postal_code: Mapped[str] = mapped_column(String(16), default="")
+    member_id: Mapped[str] = mapped_column(String(64), default="", server_default="")
     mrn_key: Mapped[str] = mapped_column(String(64), index=True)
     phone_key: Mapped[str] = mapped_column(String(32), index=True)
+    member_key: Mapped[str] = mapped_column(String(64), index=True, default="", server_default="")
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

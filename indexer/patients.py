@@ -42,6 +42,7 @@ def upsert_patients(session: Session, patients: Iterable[Patient]) -> UpsertCoun
         keys = patient_keys(patient)
         row.mrn_key = keys.mrn_key
         row.phone_key = keys.phone_key
+        row.member_key = keys.member_key
         row.updated_at = utcnow()
         session.flush()
         session.execute(delete(PatientNameKeyRow).where(PatientNameKeyRow.mrn == patient.mrn))
@@ -70,9 +71,14 @@ class SqlPatientRegistry:
         birth_dates: Iterable[object] = (),
         mrns: Iterable[str] = (),
         phones: Iterable[str] = (),
+        member_ids: Iterable[str] = (),
     ) -> Sequence[Patient]:
         wanted = Shortlist.for_document(
-            last_names=last_names, birth_dates=birth_dates, mrns=mrns, phones=phones
+            last_names=last_names,
+            birth_dates=birth_dates,
+            mrns=mrns,
+            phones=phones,
+            member_ids=member_ids,
         )
         name_keys = wanted.surname_keys(self._stored_surname_keys)
         conditions = []
@@ -80,6 +86,8 @@ class SqlPatientRegistry:
             conditions.append(PatientRow.mrn_key.in_(wanted.mrn_keys))
         if wanted.phone_keys:
             conditions.append(PatientRow.phone_key.in_(wanted.phone_keys))
+        if wanted.member_keys:
+            conditions.append(PatientRow.member_key.in_(wanted.member_keys))
         if wanted.birth_dates:
             conditions.append(PatientRow.birth_date.in_(wanted.birth_dates))
         if name_keys:

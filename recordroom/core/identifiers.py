@@ -130,6 +130,13 @@ def normalise_mrn(mrn: str) -> str:
     return compact.upper()
 
 
+def normalise_member_id(member_id: str) -> str:
+    """The comparable form of an insurance member ID, as ``normalise_mrn``; "" when too short to
+    mean anything (fewer than 5 characters)."""
+    key = normalise_mrn(member_id) if member_id.strip() else ""
+    return key if len(key) >= 5 else ""
+
+
 def normalise_phone(phone: str) -> str:
     """The last 10 digits of a phone number (US country code dropped); "" when fewer than 7."""
     digits = re.sub(r"\D", "", phone.translate(LETTERS_AS_DIGITS))
@@ -170,6 +177,7 @@ class PatientKeys:
 
     mrn_key: str
     phone_key: str  # "" when the patient has no usable phone
+    member_key: str  # "" when the registry has no member ID for the patient
     birth_date: dt.date
     surname_keys: frozenset[str]  # ``last_name_search_keys``; phonetic keys start with "~"
 
@@ -178,6 +186,7 @@ def patient_keys(patient: Patient) -> PatientKeys:
     return PatientKeys(
         mrn_key=normalise_mrn(patient.mrn),
         phone_key=normalise_phone(patient.phone),
+        member_key=normalise_member_id(patient.member_id),
         birth_date=patient.birth_date,
         surname_keys=last_name_search_keys(patient.last_name),
     )
@@ -197,6 +206,7 @@ class Shortlist:
     - ``normalise_mrn`` of an MRN equals the patient's (``mrn_keys``);
     - a birth date equals the patient's, or equals it with day and month swapped (``birth_dates``);
     - ``normalise_phone`` of a phone equals the patient's, non-empty (``phone_keys``);
+    - ``normalise_member_id`` of an insurance member ID equals the patient's (``member_keys``);
     - a last name shares a key with the patient's ``last_name_search_keys`` (shape key, the parts
       of a compound surname, and their Soundex keys), or its ``name_key`` is within fuzzy reach of
       one of the patient's plain surname keys (``surname_keys``: rapidfuzz ratio ≥ 80).
@@ -207,6 +217,7 @@ class Shortlist:
 
     mrn_keys: frozenset[str]
     phone_keys: frozenset[str]
+    member_keys: frozenset[str]
     birth_dates: frozenset[dt.date]
     exact_surname_keys: frozenset[str]
     fuzzy_surname_keys: tuple[str, ...]  # name keys to compare with the registry's plain keys
@@ -219,6 +230,7 @@ class Shortlist:
         birth_dates: Iterable[object] = (),
         mrns: Iterable[str] = (),
         phones: Iterable[str] = (),
+        member_ids: Iterable[str] = (),
     ) -> Shortlist:
         dates: set[dt.date] = set()
         for value in birth_dates:
@@ -237,6 +249,7 @@ class Shortlist:
         return cls(
             mrn_keys=frozenset(normalise_mrn(mrn) for mrn in mrns) - {""},
             phone_keys=frozenset(normalise_phone(phone) for phone in phones) - {""},
+            member_keys=frozenset(normalise_member_id(member) for member in member_ids) - {""},
             birth_dates=frozenset(dates),
             exact_surname_keys=frozenset(exact),
             fuzzy_surname_keys=tuple(fuzzy),

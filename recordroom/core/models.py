@@ -80,6 +80,7 @@ class Patient:
     city: str = ""
     state: str = ""
     postal_code: str = ""
+    member_id: str = ""  # insurance member ID, when the registry has one
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,6 +54,7 @@ class PatientRegistry(Protocol):
         birth_dates: Iterable[object] = (),
         mrns: Iterable[str] = (),
         phones: Iterable[str] = (),
+        member_ids: Iterable[str] = (),
     ) -> Sequence[Patient]: ...
 
 

@@ -339,3 +339,21 @@ def test_two_names_sharing_a_nickname_are_two_names() -> None:
 
     assert are_nicknames("Hal", "Henry") and are_nicknames("Hal", "Harold")
     assert not are_nicknames("Henry", "Harold")  # twins Henry and Harold stay apart
+
+
+# --- insurance member IDs -----------------------------------------------------------------------
+
+
+def test_a_member_id_with_a_fitting_name_files_a_patient() -> None:
+    family = [
+        Patient("1", "Garcia", "Maria", D(1961, 3, 14), member_id="XQZ44812"),
+        Patient("2", "Garcia", "Maria", D(1970, 3, 14)),  # a namesake
+        Patient("3", "Garcia", "Jose", D(1960, 1, 1), member_id="XQZ44812"),  # same plan
+        Patient("4", "Garcia", "Jose", D(1990, 1, 1), member_id="XQZ44812"),  # his son
+    ]
+    registry = InMemoryRegistry(family)
+    assert mrn_of("Patient: Maria Garcia\nMember ID: XQZ-44812", registry) == "1"
+    assert mrn_of("Patient: Maria Garcia", registry) is None  # the name alone: two Marias
+    assert mrn_of("Member ID: XQZ44812", registry) is None  # the ID alone: a family's
+    assert mrn_of("Patient: Jose Garcia\nMember ID: XQZ44812", registry) is None  # father or son
+    assert mrn_of("Patient: Jose Garcia\nMember ID: XQZ44812\nDOB: 01/01/1990", registry) == "4"

@@ -388,3 +388,88 @@ def test_fhir_ndjson_export_is_read_line_by_line(tmp_path: Path) -> None:
 def test_in_memory_registry_is_a_patient_registry() -> None:
     registry: PatientRegistry = InMemoryRegistry()
     assert list(registry.candidates(last_names=["Smith"])) == []
+
+
+# --- insurance member IDs -------------------------------------------------------------------
+
+
+def test_csv_may_end_with_a_member_id_column(tmp_path: Path) -> None:
+    path = tmp_path / "registry.csv"
+    path.write_text(
+        ",".join((*CSV_COLUMNS, "member_id"))
+        + "\n1,Doe,Jane,,1980-01-02,F,,,,,,W123456789\n2,Doe,John,,1980-01-02,M,,,,,,\n",
+        encoding="utf-8",
+    )
+    result = read_registry(path)
+    assert result.errors == ()
+    assert [p.member_id for p in result.patients] == ["W123456789", ""]
+
+
+def test_fhir_member_ids_from_patient_identifier_and_coverage(tmp_path: Path) -> None:
+    def typed(code: str, value: str) -> dict[str, Any]:
+        return {"type": {"coding": [{"code": code}]}, "value": value}
+
+    bundle = {
+        "resourceType": "Bundle",
+        "entry": [
+            {
+                "resource": {
+                    "resourceType": "Patient",
+                    "id": "p1",
+                    "identifier": [typed("MB", "MB777"), typed("MR", "555")],
+                    "name": [{"family": "Doe", "given": ["Jane"]}],
+                    "birthDate": "1980-01-02",
+                }
+            },
+            {
+                "fullUrl": "urn:uuid:0f1e",
+                "resource": {
+                    "resourceType": "Patient",
+                    "identifier": [typed("SN", "SUB1"), {"value": "556"}],
+                    "name": [{"family": "Roe", "given": ["Ann"]}],
+                    "birthDate": "1981-01-02",
+                },
+            },
+            {
+                "resource": {
+                    "resourceType": "Coverage",
+                    "status": "active",
+                    "beneficiary": {"reference": "urn:uuid:0f1e"},
+                    "subscriberId": "SUB999",
+                }
+            },
+        ],
+    }
+    path = tmp_path / "bundle.json"
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    result = read_registry(path)
+    assert result.errors == ()
+    # the MR identifier is the MRN, never the member number; a Patient's own MB/SN number wins
+    assert [(p.mrn, p.member_id) for p in result.patients] == [("555", "MB777"), ("556", "SUB1")]
+
+
+def test_fhir_coverage_gives_a_member_id_to_the_patient_it_covers(tmp_path: Path) -> None:
+    lines = [
+        {
+            "resourceType": "Coverage",
+            "status": "active",
+            "beneficiary": {"reference": "Patient/p2"},
+            "identifier": [{"type": {"coding": [{"code": "MB"}]}, "value": "W55501"}],
+        },
+        {
+            "resourceType": "Patient",
+            "id": "p2",
+            "identifier": [{"value": "557"}],
+            "name": [{"family": "Poe", "given": ["Al"]}],
+            "birthDate": "1970-05-06",
+        },
+    ]
+    path = tmp_path / "export.ndjson"
+    path.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    assert [p.member_id for p in read_registry(path).patients] == ["W55501"]
+
+
+def test_candidates_by_member_id() -> None:
+    ann = Patient("1", "Ruiz", "Ann", dt.date(1980, 3, 4), member_id="W123-456-789")
+    registry = InMemoryRegistry([ann, Patient("2", "Ruiz", "Bo", dt.date(1981, 3, 4))])
+    assert [p.mrn for p in registry.candidates(member_ids=["W123456789"])] == ["1"]

@@ -123,3 +123,13 @@ def test_registry_upsert_and_candidates(database: Database) -> None:
         assert [p.mrn for p in swapped] == ["000123"]
         assert registry.candidates() == []
         assert registry.candidates(birth_dates=[dt.date(1975, 12, 1)])[0].city == "Boise"
+
+
+def test_member_ids_are_stored_and_shortlist_their_patient(database: Database) -> None:
+    ann = Patient("000125", "Ruiz", "Ann", dt.date(1980, 3, 4), member_id="XQZ-44812")
+    with database.session() as session:
+        upsert_patients(session, [ann])
+        session.commit()
+        registry = SqlPatientRegistry(session)
+        assert [p.member_id for p in registry.candidates(member_ids=["xqz44812"])] == ["XQZ-44812"]
+        assert registry.candidates(member_ids=["XQZ44813"]) == []
