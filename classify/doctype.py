@@ -24,6 +24,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from classify.faxheader import COVER_TYPE, content_below_header
 from classify.rules import RULE_CONFIDENCE, normalise, rule_doc_type
 from recordroom.core import DOC_TYPES, ClassifierError
 
@@ -227,6 +228,19 @@ class SpacyDocTypeClassifier:
     def predict(self, text: str) -> tuple[str, float]:
         if not text.strip():
             return "other", 0.0
+        answer = self.predict_as_written(text)
+        if answer[0] == COVER_TYPE:
+            # A fax header block above other content is not a cover sheet: the page is what the
+            # content under the block is.
+            content = content_below_header(text)
+            if content is not None:
+                inner = self.predict_as_written(content)
+                if inner[0] != COVER_TYPE:
+                    return inner
+        return answer
+
+    def predict_as_written(self, text: str) -> tuple[str, float]:
+        """Rules, then the models, on the whole text (a fax header block read as a cover's)."""
         scores = self.scores(text)
         ruled = rule_doc_type(text)
         if ruled is not None:

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
+from classify.faxheader import COVER_TYPE, content_below_header, split_fax_header
 from classify.rules import normalise, rule_doc_type
 from recordroom.core import (
     Classification,
@@ -33,7 +34,6 @@ from recordroom.core.settings import Settings
 # (text, registry, *, threshold) -> PatientMatch: ``classify.patients.match_patient``.
 MatchPatient = Callable[..., PatientMatch]
 
-COVER_TYPE = "fax_cover_sheet"
 SPLIT_CONFIDENCE = 0.9  # a page's own type must be this sure to start a new document by itself
 REASON_TYPE = "document type uncertain"
 REASON_PATIENT = "patient not identified"
@@ -84,7 +84,10 @@ class Classifier:
         documents = [page for page in pages if page.number not in covers]
         if not documents:  # a cover sheet sent alone is itself the document
             documents, covers = pages, ()
+        # The sender is on the cover sheet or, without one, in a fax header block atop a page.
         sender = read_sender([page.text for page in pages if page.number in covers])
+        if sender.fax is None and sender.name is None and not covers:
+            sender = read_sender([split_fax_header(page.text).header for page in pages[:1]])
         segments = tuple(self.classify_segment(run, registry) for run in split_pages(documents))
         return Classification(
             segments=segments, cover_pages=covers, sender_name=sender.name, sender_fax=sender.fax
@@ -151,7 +154,10 @@ COVER_MAX_CHARS = 2500
 
 
 def is_cover_page(page: PageReading) -> bool:
-    """A fax cover sheet: said so by the model or a title, or short with the cover's words."""
+    """A fax cover sheet: said so by the model or a title, or short with the cover's words; never
+    a page whose fax header block sits above content of another type."""
+    if page.doc_type != COVER_TYPE and content_below_header(page.text) is not None:
+        return False
     if page.rule_type == COVER_TYPE:
         return True
     if page.doc_type == COVER_TYPE and page.confidence >= 0.5:

@@ -287,6 +287,16 @@ def _operative_lines(rng: random.Random, others: list[Patient]) -> list[str]:
     return ["OPERATIVE REPORT", *team, *body[: rng.randint(3, len(body))]]
 
 
+def _member_line(header: list[str], patient: Patient) -> str:
+    """An insurance member ID line on one document in four whose patient has one; drawn from its
+    own generator, so the rest of the document is what it was without it."""
+    rng = random.Random("member/" + "\n".join(header))
+    if not patient.member_id or rng.random() >= 0.25:
+        return ""
+    label = rng.choice(("Member ID", "Member #", "Insurance ID", "Policy #"))
+    return f"{label}: {patient.member_id}"
+
+
 def _fax_lines(rng: random.Random) -> list[str]:
     """What a fax machine adds on top: its banner, now and then the sender's header block."""
     lines = [_fax_banner(rng)]
@@ -330,6 +340,9 @@ def make_document(
     noise = {"scan": 0.1, "fax": 0.25, "photo": 0.3}[medium]
     if rng.random() < noise:
         header = [_ocr_noise(rng, line) for line in header]
+    member = _member_line(header, patient)
+    if member:
+        header.append(member)
     operative = rng.random() < 0.15
     body = _operative_lines(rng, others) if operative else rng.sample(BODY, 3)
     lines = [
@@ -365,3 +378,28 @@ def make_documents(
         documents.append(make_document(rng, patient, patient.mrn, kinds[patient.mrn], registry))
     rng.shuffle(documents)
     return documents
+
+
+def fax_header_block(rng: random.Random, *, spanish: bool = False) -> list[str]:
+    """The header block a sender's fax software prints above the first page of what it sends
+    (To / From / Fax / Pages / Date), with no message: the page under it is the document."""
+    to, sender = rng.sample(PRACTICES, 2)
+    date = f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/2026"
+    pages = rng.randint(1, 9)
+    if spanish:
+        lines = [
+            rng.choice(["FAX", "Fax", ""]),
+            f"Para: {to}     Fax: {_phone(rng)}",
+            f"De: {sender}     Fax: {_phone(rng)}",
+            f"Páginas: {pages}     Fecha: {date}",
+        ]
+    else:
+        lines = [
+            rng.choice(["FAX", "Fax", "FACSIMILE", ""]),
+            f"To: {to}     Fax: {_phone(rng)}",
+            f"From: {sender}     Fax: {_phone(rng)}",
+            rng.choice([f"Pages: {pages}     Date: {date}", f"Date: {date}   Pages: {pages}"]),
+        ]
+        if rng.random() < 0.3:
+            lines.insert(1, _fax_banner(rng))
+    return [line for line in lines if line]

@@ -192,7 +192,21 @@ def make_registry(
                 add(replace(base, mrn=f"{next(serial)}", birth_date=son_birth), "junior")
         else:
             add(base, "plain")
-    return patients[:size], kinds
+    return [with_member_id(patient) for patient in patients[:size]], kinds
+
+
+def member_id_of(mrn: str) -> str:
+    """A made-up insurance member ID, fixed by the MRN (drawn apart from the bench's random stream,
+    so adding member IDs changed no other document or patient); "" for one patient in three."""
+    rng = random.Random(f"member/{mrn}")
+    if rng.random() < 1 / 3:
+        return ""
+    prefix = rng.choice(("W", "XQZ", "MB", "H", "ZGP"))
+    return f"{prefix}{rng.randint(10**7, 10**9)}"
+
+
+def with_member_id(patient: Patient) -> Patient:
+    return replace(patient, member_id=member_id_of(patient.mrn))
 
 
 def make_outsiders(

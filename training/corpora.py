@@ -30,6 +30,7 @@ def _find_data_dir() -> Path:
 DATA_DIR = _find_data_dir()
 MTSAMPLES_NAME = "mtsamples_train.csv"
 FORMS_NAME = "forms_train.jsonl"
+PAPERWORK_NAME = "paperwork_train.jsonl"
 TEST_BUCKETS = 5  # one in five ids / providers is held out
 GENERATED_TRAIN_SEED = 1
 GENERATED_TEST_SEED = 2
@@ -75,6 +76,19 @@ def load_forms(data_dir: Path = DATA_DIR) -> Split:
             examples.append(Example(row["text"], tuple(row["doc_types"]), "forms", row["id"]))
             providers[row["id"]] = row["provider"]
     return _split(examples, key=lambda example: providers[example.key])
+
+
+def load_paperwork(data_dir: Path = DATA_DIR) -> tuple[Example, ...]:
+    """The real payer, claim, remittance, lab, imaging and referral paperwork: none of it is
+    trained on, so all of it is held out (its key is the provider, for per-provider views)."""
+    path = data_dir / PAPERWORK_NAME
+    if not path.is_file():
+        return ()
+    with path.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return tuple(
+        Example(row["text"], tuple(row["doc_types"]), "paperwork", row["provider"]) for row in rows
+    )
 
 
 def load_generated(

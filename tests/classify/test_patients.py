@@ -344,7 +344,7 @@ def test_two_names_sharing_a_nickname_are_two_names() -> None:
 # --- insurance member IDs -----------------------------------------------------------------------
 
 
-def test_a_member_id_with_a_fitting_name_files_a_patient() -> None:
+def test_a_member_id_counts_beside_name_and_birth_date() -> None:
     family = [
         Patient("1", "Garcia", "Maria", D(1961, 3, 14), member_id="XQZ44812"),
         Patient("2", "Garcia", "Maria", D(1970, 3, 14)),  # a namesake
@@ -352,7 +352,11 @@ def test_a_member_id_with_a_fitting_name_files_a_patient() -> None:
         Patient("4", "Garcia", "Jose", D(1990, 1, 1), member_id="XQZ44812"),  # his son
     ]
     registry = InMemoryRegistry(family)
-    assert mrn_of("Patient: Maria Garcia\nMember ID: XQZ-44812", registry) == "1"
+    # The ID beside the name ranks Maria first for review, but an unregistered namesake on the
+    # same family plan would look the same: not filed without the birth date.
+    found = match_patient("Patient: Maria Garcia\nMember ID: XQZ-44812", registry)
+    assert (found.mrn, found.candidates[0]) == (None, ("1", 0.85))
+    assert mrn_of("Patient: Maria Garcia\nMember ID: XQZ-44812\nDOB: 3/14/1961", registry) == "1"
     assert mrn_of("Patient: Maria Garcia", registry) is None  # the name alone: two Marias
     assert mrn_of("Member ID: XQZ44812", registry) is None  # the ID alone: a family's
     assert mrn_of("Patient: Jose Garcia\nMember ID: XQZ44812", registry) is None  # father or son

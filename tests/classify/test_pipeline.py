@@ -188,3 +188,47 @@ def test_the_model_folder_is_a_setting(tmp_path: Path) -> None:
     classifier = load_classifier(Settings(model_dir=str(tmp_path / "office")))
     page = classifier.read_page(1, "FAX COVER SHEET\nTo: Dr. Wu\nPages: 3", InMemoryRegistry())
     assert page.doc_type == "fax_cover_sheet"
+
+
+FAX_HEADER = (
+    "FAX\n"
+    "To: Valley Family Medicine     Fax: (555) 201-3344\n"
+    "From: Quest Diagnostics        Fax: (555) 909-1212\n"
+    "Pages: 2      Date: 03/14/2026\n"
+)
+LAB_GRID = """
+LABORATORY REPORT
+Test                Result    Flag   Reference range     Units
+Sodium              139              136-145             mmol/L
+Potassium           5.6       H      3.5-5.1             mmol/L
+Chloride            101              98-107              mmol/L
+Glucose             142       H      70-99               mg/dL
+Creatinine          1.1              0.6-1.3             mg/dL
+Specimen collected 03/13/2026 07:40, received 03/13/2026 09:12.
+"""
+COVER_MESSAGE = """Re: results
+
+Message: Please see the attached results for your patient.
+
+CONFIDENTIALITY NOTICE: The documents accompanying this facsimile transmission contain
+confidential information belonging to the sender which is legally privileged. If you are not
+the intended recipient, any disclosure, copying or distribution is strictly prohibited.
+"""
+
+
+def test_a_fax_header_above_content_is_not_a_cover_sheet(
+    classifier: Classifier, registry: InMemoryRegistry
+) -> None:
+    result = classifier.classify([FAX_HEADER + LAB_GRID], registry)
+    assert result.cover_pages == ()
+    assert [segment.doc_type for segment in result.segments] == ["lab_report"]
+    assert result.sender_fax == "555-909-1212"  # the block's sender details are kept
+
+
+def test_a_page_that_is_the_header_block_and_its_message_is_a_cover(
+    classifier: Classifier, registry: InMemoryRegistry
+) -> None:
+    result = classifier.classify([FAX_HEADER + COVER_MESSAGE, LAB_GRID], registry)
+    assert result.cover_pages == (1,)
+    assert [segment.doc_type for segment in result.segments] == ["lab_report"]
+    assert result.sender_fax == "555-909-1212"
