@@ -333,6 +333,13 @@ def make_fax(rng: random.Random, patients: Sequence[Any]) -> FaxTruth:
         else:
             pages.append("\n".join(lines))
         spans.append((first, len(pages), doc_type, patient.mrn))
+    # Without a cover, the sender's fax software often prints its header block above the first
+    # page (drawn from its own generator: the rest of the fax is what it was without it).
+    extra = random.Random("header/" + pages[0])
+    if not cover and extra.random() < 0.6:
+        from synthetic.headers import fax_header_block
+
+        pages[0] = "\n".join([*fax_header_block(extra), "", pages[0]])
     return FaxTruth(pages, cover, spans)
 
 
