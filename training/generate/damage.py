@@ -205,18 +205,7 @@ def _ocr_words(rng: random.Random, line: str, rate: float) -> str:
 
 
 def _shared_lines(rng: random.Random, count: int) -> list[str]:
-    code, diagnosis = DIAGNOSES[rng.randrange(len(DIAGNOSES))]
-    drug, strength = DRUGS[rng.randrange(len(DRUGS))]
-    values = {
-        "payer": _pick(rng, PAYERS),
-        "number": str(rng.randint(100000, 999999999)),
-        "drug": f"{drug} {strength}",
-        "diagnosis": f"{code} {diagnosis}",
-        "doctor": _pick(rng, DOCTORS),
-        "phone": _phone(rng),
-        "pharmacy": _pick(rng, PHARMACIES),
-        "date": _date(rng, _recent(rng)),
-    }
+    values = _fill_values(rng)
     pool = list(SHARED_LINES) + list(CLINICAL_LINES)
     return [line.format(**values) for line in rng.sample(pool, count)]
 
