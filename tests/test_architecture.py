@@ -83,17 +83,6 @@ def test_generic_top_level_names_are_this_projects(name: str) -> None:
 OUTSIDE_RUNTIME = ("training", "synthetic", "bench", "tests")
 
 
-def test_the_runtime_imports_nothing_from_model_building_benches_or_tests() -> None:
-    offending = [
-        f"{path.relative_to(ROOT)} imports {name}"
-        for package in PROJECT
-        for path in sorted((ROOT / package).rglob("*.py"))
-        for name in imported_modules(path)
-        if name.split(".")[0] in OUTSIDE_RUNTIME
-    ]
-    assert offending == []
-
-
 def test_the_wheel_leaves_model_building_out() -> None:
     import tomllib
 
