@@ -265,6 +265,27 @@ def _looks_like_lab_sheet(text: str) -> bool:
     )
 
 
+_CLAIM_FORM = re.compile(
+    r"\bhealth insurance claim form\b|\bnational uniform claim committee\b"
+    r"|\binsurance claim form\b|\bstatement covers period\b.{0,400}\bfed\.? tax no\b"
+    r"|\bformulario de reclamacion\b",
+    re.DOTALL,
+)
+_REMITTANCE_CODES = re.compile(r"\bcarc\b.{0,60}\b(rarc|denial|denied|adjustment)\b", re.DOTALL)
+CLAIM_HEAD_CHARS = 1500
+
+
+def _looks_like_claim_form(text: str) -> bool:
+    """A claim form (CMS-1500, UB-04 and the like), by the words printed on every copy of it:
+    ``other``, since the practice sends these rather than files them under a patient's care."""
+    return _CLAIM_FORM.search(normalise(text[:CLAIM_HEAD_CHARS])) is not None
+
+
+def _looks_like_remittance(text: str) -> bool:
+    """A denial or remittance notice: claim adjustment reason codes (CARC) near the top."""
+    return _REMITTANCE_CODES.search(normalise(text[:CLAIM_HEAD_CHARS])) is not None
+
+
 def _opens_as_operative_note(text: str) -> bool:
     head = normalise(text[:200]).lstrip()
     return re.match(r"(pre-?operative|preop) diagnos[ie]s", head) is not None
@@ -292,6 +313,10 @@ def rule_doc_type(text: str) -> str | None:
     rule = match_rule(text)
     if rule is not None:
         return rule.doc_type
+    if _looks_like_claim_form(text):
+        return "other"
+    if _looks_like_remittance(text):
+        return "eob"
     if _looks_like_insurance_card(text):
         return "insurance_card"
     if _opens_as_operative_note(text):

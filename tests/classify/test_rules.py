@@ -134,3 +134,24 @@ def test_a_form_named_in_passing_is_not_a_title(text: str) -> None:
 def test_a_title_with_a_colon_still_counts() -> None:
     text = "Record Request: Authorization for Release of Health Information\nPatient: ____"
     assert rule_doc_type(text) == "records_request"
+
+
+@pytest.mark.parametrize(
+    ("text", "doc_type"),
+    [
+        (
+            "1500\nHEALTH INSURANCE CLAIM FORM\nAPPROVED BY NATIONAL UNIFORM CLAIM COMMITTEE",
+            "other",
+        ),
+        (
+            "TYPE OF BILL\n6 STATEMENT COVERS PERIOD FROM THROUGH\n5 FED. TAX NO.\n8 PATIENT NAME",
+            "other",
+        ),
+        (
+            "Medical Necessity Denial\nClaim #: 123\nCARC 50 / RARC M15\nDenial: not necessary",
+            "eob",
+        ),
+    ],
+)
+def test_claim_forms_and_remittance_codes(text: str, doc_type: str) -> None:
+    assert rule_doc_type(text) == doc_type
