@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
+from classify.examples import NearestExamples
 from classify.faxheader import COVER_TYPE, content_below_header, split_fax_header
 from classify.rules import normalise, rule_doc_type
 from recordroom.core import (
@@ -68,8 +69,10 @@ class Classifier:
         *,
         doc_type_threshold: float,
         patient_threshold: float,
+        examples: NearestExamples | None = None,
     ) -> None:
         self._doc_types = doc_types
+        self._examples = examples
         self._match_patient = match_patient
         self._doc_type_threshold = doc_type_threshold
         self._patient_threshold = patient_threshold
@@ -93,8 +96,16 @@ class Classifier:
             segments=segments, cover_pages=covers, sender_name=sender.name, sender_fax=sender.fax
         )
 
+    def doc_type(self, text: str) -> tuple[str, float]:
+        """The type of a close example the office corrected, else the model's and rules'."""
+        if self._examples is not None:
+            near = self._examples.nearest(text)
+            if near is not None:
+                return near[0], 0.5 + near[1] / 2
+        return self._doc_types.predict(text)
+
     def read_page(self, number: int, text: str, registry: PatientRegistry) -> PageReading:
-        doc_type, confidence = self._doc_types.predict(text)
+        doc_type, confidence = self.doc_type(text)
         patient = self._patient(text, registry)
         return PageReading(number, text, doc_type, confidence, rule_doc_type(text), patient)
 
@@ -103,7 +114,7 @@ class Classifier:
         if len(pages) == 1:
             doc_type, confidence, patient = pages[0].doc_type, pages[0].confidence, pages[0].patient
         else:
-            doc_type, confidence = self._doc_types.predict(text)
+            doc_type, confidence = self.doc_type(text)
             patient = self._patient(text, registry)
         reasons = review_reasons(
             text, confidence, patient, doc_type_threshold=self._doc_type_threshold

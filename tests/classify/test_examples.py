@@ -1,0 +1,69 @@
+"""The office's corrected documents as labelled examples: a close copy takes their type at once."""
+
+from __future__ import annotations
+
+from classify.examples import LabelledExample, NearestExamples, printed_pairs
+from classify.patients import match_patient
+from classify.pipeline import Classifier
+from classify.registry import InMemoryRegistry
+from recordroom.core.settings import Settings
+
+ACME_PA = """ACME HEALTH PLAN  PHARMACY PRIOR AUTHORIZATION REQUEST
+Member name: {name}   Member ID: {member}   Date of birth: {dob}
+Medication requested: {drug}   Strength and quantity per month: {qty}
+Diagnosis and ICD-10 code: {dx}
+Has the member tried and failed formulary alternatives? Yes / No  List them with dates.
+Prescriber name, NPI and DEA: {doctor}   Office fax for our decision: {fax}
+Fax this completed form to Acme Pharmacy Services. Incomplete requests will be returned.
+Clinical criteria: attach chart notes documenting severity, prior therapies and lab results.
+"""
+
+
+def acme(name: str, member: str, drug: str) -> str:
+    return ACME_PA.format(
+        name=name,
+        member=member,
+        dob="01/02/1960",
+        drug=drug,
+        qty="30",
+        dx="E11.9",
+        doctor="Dr. Wu 1234567890",
+        fax="555-201-3344",
+    )
+
+
+def test_filled_values_and_digits_do_not_count() -> None:
+    assert printed_pairs(acme("Ann Lee", "W1", "Ozempic")) == printed_pairs(
+        acme("Ann Lee", "W99999", "Ozempic")
+    )
+
+
+def test_a_copy_of_a_corrected_form_takes_its_type() -> None:
+    store = NearestExamples(
+        [LabelledExample(acme("Ann Lee", "W1", "Ozempic"), "prior_authorization")]
+    )
+    near = store.nearest(acme("Bo Diaz", "X77", "Humira"))
+    assert near is not None and near[0] == "prior_authorization" and near[1] >= 0.5
+    assert store.nearest("PROGRESS NOTE\nSubjective: cough for three days. " * 5) is None
+
+
+def test_the_classifier_uses_the_office_examples_before_the_model() -> None:
+    class Always:
+        def predict(self, text: str) -> tuple[str, float]:
+            return "other", 0.3
+
+    settings = Settings()
+    store = NearestExamples(
+        [LabelledExample(acme("Ann Lee", "W1", "Ozempic"), "prior_authorization")]
+    )
+    classifier = Classifier(
+        Always(),
+        match_patient,
+        doc_type_threshold=settings.doc_type_threshold,
+        patient_threshold=settings.patient_threshold,
+        examples=store,
+    )
+    result = classifier.classify([acme("Bo Diaz", "X77", "Humira")], InMemoryRegistry())
+    (segment,) = result.segments
+    assert segment.doc_type == "prior_authorization"
+    assert segment.doc_type_confidence >= settings.doc_type_threshold
