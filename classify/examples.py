@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import pairwise
+from typing import Protocol
 
 from recordroom.core.text import fold
 
@@ -41,6 +42,13 @@ def similarity(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+class Examples(Protocol):
+    """Labelled examples searched for a document's closest one: ``NearestExamples`` in memory, or
+    the review decisions of the index (``recordroom.wiring``)."""
+
+    def nearest(self, text: str) -> tuple[str, float] | None: ...
 
 
 class NearestExamples:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
-from classify.examples import NearestExamples
+from classify.examples import Examples
 from classify.faxheader import COVER_TYPE, content_below_header, split_fax_header
 from classify.rules import normalise, rule_doc_type
 from recordroom.core import (
@@ -69,7 +69,7 @@ class Classifier:
         *,
         doc_type_threshold: float,
         patient_threshold: float,
-        examples: NearestExamples | None = None,
+        examples: Examples | None = None,
     ) -> None:
         self._doc_types = doc_types
         self._examples = examples
@@ -291,7 +291,7 @@ def model_folder(settings: Settings) -> Path:
     return Path(settings.model_dir) if settings.model_dir else MODEL_DIR
 
 
-def load_classifier(settings: Settings) -> Classifier:
+def load_classifier(settings: Settings, examples: Examples | None = None) -> Classifier:
     """The classifier with the model of ``settings.model_dir`` (the shipped model when empty) and
     the patient matcher, as ``settings`` ask."""
     from classify.patients import match_patient
@@ -301,4 +301,5 @@ def load_classifier(settings: Settings) -> Classifier:
         match_patient,
         doc_type_threshold=settings.doc_type_threshold,
         patient_threshold=settings.patient_threshold,
+        examples=examples,
     )

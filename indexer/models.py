@@ -121,3 +121,16 @@ class PatientNameKeyRow(Base):
         ForeignKey("patients.mrn", ondelete="CASCADE"), primary_key=True
     )
     key: Mapped[str] = mapped_column(String(128), primary_key=True, index=True)
+
+
+class ReviewExampleRow(Base):
+    """A person's decision in the review queue, kept as a labelled example: the document's text
+    (its pages) and the type they gave it. The office's own forms teach the classifier."""
+
+    __tablename__ = "review_examples"
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    doc_type: Mapped[str] = mapped_column(String(32))
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from indexer.models import DocumentRow, PatientRow
+from indexer.models import DocumentRow, PageRow, PatientRow, ReviewExampleRow
 from recordroom.core import DOC_TYPES, NotFoundError, RecordroomError
+from recordroom.core.sql import utcnow
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,3 +79,28 @@ def assign(session: Session, document_id: str, *, patient_mrn: str, doc_type: st
     row.doc_type_confidence = 1.0
     row.needs_review = False
     row.review_reasons = ""
+    example = session.get(ReviewExampleRow, document_id)
+    if example is None:
+        session.add(ReviewExampleRow(document_id=document_id, doc_type=doc_type))
+    else:
+        example.doc_type = doc_type
+        example.decided_at = utcnow()
+
+
+def review_examples(session: Session) -> list[tuple[str, str]]:
+    """Every decision of the review queue as ``(document text, type)``, oldest first."""
+    rows = session.execute(
+        select(ReviewExampleRow.document_id, ReviewExampleRow.doc_type, PageRow.text)
+        .join(PageRow, PageRow.document_id == ReviewExampleRow.document_id)
+        .order_by(ReviewExampleRow.decided_at, ReviewExampleRow.document_id, PageRow.number)
+    ).all()
+    texts: dict[str, list[str]] = {}
+    types: dict[str, str] = {}
+    for document_id, doc_type, text in rows:
+        texts.setdefault(document_id, []).append(text)
+        types[document_id] = doc_type
+    return [("\n\f".join(pages), types[document_id]) for document_id, pages in texts.items()]
+
+
+def review_example_count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(ReviewExampleRow)) or 0

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import TracebackType
-from typing import Self
+from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,9 @@ from recordroom.core import ClassifierError, DocumentClassifier, ObjectStore
 from recordroom.core.actor import Actor
 from recordroom.core.settings import Settings
 from storage import open_store
+
+if TYPE_CHECKING:
+    from classify.examples import NearestExamples
 
 log = logging.getLogger("recordroom")
 
@@ -38,12 +41,40 @@ def open_database(settings: Settings, *, migrate: bool = True) -> Database:
     return database
 
 
-def load_classifier(settings: Settings) -> DocumentClassifier | None:
-    """The document classifier, or None (with a warning) when no model is installed."""
+class ReviewExamples:
+    """The review queue's decisions as the classifier's labelled examples, read from the index
+    and read again whenever their number changes, so a decision counts from the next document on
+    (no retraining, no restart)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._count = -1
+        self._store: NearestExamples | None = None
+
+    def nearest(self, text: str) -> tuple[str, float] | None:
+        from classify.examples import LabelledExample, NearestExamples
+        from indexer.review import review_example_count, review_examples
+
+        with self.database.session() as session:
+            count = review_example_count(session)
+            if count != self._count:
+                self._store = NearestExamples(
+                    LabelledExample(example_text, doc_type)
+                    for example_text, doc_type in review_examples(session)
+                )
+                self._count = count
+        return self._store.nearest(text) if self._store is not None else None
+
+
+def load_classifier(
+    settings: Settings, database: Database | None = None
+) -> DocumentClassifier | None:
+    """The document classifier (with the review decisions in ``database`` as examples), or None
+    (with a warning) when no model is installed."""
     from classify import load_classifier as load
 
     try:
-        return load(settings)
+        return load(settings, ReviewExamples(database) if database is not None else None)
     except ClassifierError as error:
         log.warning("%s; documents will wait in the review queue", error)
         return None
@@ -108,7 +139,7 @@ class Context:
 
     @cached_property
     def classifier(self) -> DocumentClassifier | None:
-        return load_classifier(self.settings)
+        return load_classifier(self.settings, self.database)
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -16,7 +16,7 @@ from indexer.patients import upsert_patients
 from recordroom.core import NotFoundError, Patient
 from recordroom.core.actor import ROLES, Actor
 from recordroom.core.settings import Settings
-from recordroom.usecases.classify import read_text
+from recordroom.usecases.classify import classify_files, read_text
 from recordroom.usecases.documents import show_document
 from recordroom.usecases.ingest import ingest_files
 from recordroom.usecases.patients import import_patients
@@ -103,3 +103,39 @@ def test_a_use_case_that_raises_changes_nothing(ctx: RecordingContext) -> None:
         raise NotFoundError("the use-case failed after its first change")
     with ctx.unit_of_work(CLERK) as unit:
         assert unit.session.scalars(select(PatientRow)).all() == []
+
+
+ODD_FORM = (
+    "NORTHWIND BENEFITS  MEDICATION EXCEPTION WORKSHEET",
+    "Enrollee {name}   Enrollee number {member}   Birth {dob}",
+    "Product sought {drug}   Units per fill {qty}",
+    "Why the usual product will not do, in the words of the prescriber",
+    "Products tried before, with the dates and what happened",
+    "Prescriber signature and number, and where to send our answer",
+    "Send this worksheet to Northwind Benefits exception desk by post or fax",
+    "Worksheets missing any part are sent back unread",
+)
+
+
+def odd_form(name: str, member: str, drug: str) -> list[str]:
+    values = {"name": name, "member": member, "dob": "1961-03-14", "drug": drug, "qty": "30"}
+    return [line.format(**values) for line in ODD_FORM]
+
+
+def test_a_review_decision_teaches_the_classifier_at_once(
+    ctx: RecordingContext, tmp_path: Path
+) -> None:
+    registry = tmp_path / "patients.csv"
+    registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
+    import_patients(ctx, CLERK, registry)
+    first = samples.write_text_pdf(
+        tmp_path / "first.pdf", [odd_form("Ana Rivera", "W1", "Ozempic")]
+    )
+    (outcome,) = ingest_files(ctx, CLERK, [first])
+    assert outcome.document_id
+    assign_document(
+        ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="prior_authorization"
+    )
+    copy = samples.write_text_pdf(tmp_path / "copy.pdf", [odd_form("Bo Diaz", "X77", "Humira")])
+    (answer,) = classify_files(ctx, CLERK, [str(copy)])
+    assert answer.doc_type == "prior_authorization"
