@@ -1,7 +1,7 @@
 """insurance member IDs on patients; review decisions kept as labelled examples
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0005
 Create Date: 2026-11-29
 
 The registry holds each patient's insurance member ID (the CSV's optional ``member_id`` column, a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0003"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
