@@ -18,6 +18,7 @@ lint: setup
 bench: setup
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.classify
+	.venv/bin/python -m bench.search
 
 model: setup
 	.venv/bin/python -m training.train
