@@ -19,6 +19,7 @@ bench: setup
 	.venv/bin/python -m bench.ocr
 	.venv/bin/python -m bench.classify
 	.venv/bin/python -m bench.search
+	.venv/bin/python -m bench.storage
 
 model: setup
 	.venv/bin/python -m training.train

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from recordroom.core import ConfigurationError
+from recordroom.core.private import ensure_private_file, make_private_dir
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -35,7 +36,10 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # Every page's text is in here: 0600 before SQLite creates it with the umask's mode
+            # (its -wal and -shm files take the database file's mode).
+            make_private_dir(Path(database).parent)
+            ensure_private_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine

@@ -69,6 +69,14 @@ def document_for_sha256(session: Session, sha256: str) -> str | None:
     ).first()
 
 
+def stored_objects(session: Session) -> list[tuple[str, str, str | None]]:
+    """(SHA-256 of the original, its key, the searchable PDF's key) of every stored document."""
+    rows = session.execute(
+        select(DocumentRow.sha256, DocumentRow.original_key, DocumentRow.searchable_pdf_key)
+    ).all()
+    return [(sha, original, searchable) for sha, original, searchable in rows]
+
+
 def recent_fingerprints(
     session: Session, *, page_count: int, since: dt.datetime
 ) -> Sequence[tuple[str, int]]:

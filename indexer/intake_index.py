@@ -31,6 +31,10 @@ class SqlIntakeIndex:
                 outcome=None if row.status == jobs.CLAIMED else outcome_of(row),
             )
 
+    def release_attempt(self, job: Job) -> None:
+        with self.database.session() as session:
+            jobs.uncount_attempt(session, session.get_one(JobRow, job.id))
+
     def find_duplicate(self, sha256: str) -> str | None:
         with self.database.session() as session:
             return doc_index.document_for_sha256(session, sha256)

@@ -29,6 +29,12 @@ def open_job(session: Session, claim_name: str, source_name: str) -> JobRow:
     return job
 
 
+def uncount_attempt(session: Session, job: JobRow) -> None:
+    """Take back the attempt ``open_job`` counted, for a failure that was not the file's."""
+    job.attempts = max(0, job.attempts - 1)
+    session.commit()
+
+
 def finish_job(
     job: JobRow,
     status: str,

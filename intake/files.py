@@ -6,15 +6,23 @@ Nothing here deletes an original before its copy is safely somewhere else.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
-import shutil
+import stat
 import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from recordroom.core.files import fsync_dir, fsync_file
+from recordroom.core.errors import NotAFileError
+from recordroom.core.files import fsync_dir
+from recordroom.core.private import (
+    PRIVATE_DIR,
+    copy_private,
+    make_private_dir,
+    write_private,
+)
 
 IGNORED_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".swp", ".download")
 
@@ -27,13 +35,38 @@ def is_candidate(relative: Path) -> bool:
 
 
 def inbox_files(inbox: Path) -> Iterator[Path]:
-    """Every candidate file below the inbox, subfolders included."""
-    for folder, dirs, names in os.walk(inbox):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in names:
+    """Every candidate entry below the inbox, subfolders included: files, and also links and
+    special files (never followed: they are taken only to be quarantined)."""
+    for folder, dirs, names in os.walk(inbox):  # does not descend into linked folders
+        linked = [d for d in dirs if Path(folder, d).is_symlink()]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and d not in linked]
+        for name in [*names, *linked]:
             path = Path(folder, name)
-            if is_candidate(path.relative_to(inbox)) and path.is_file():
+            if is_candidate(path.relative_to(inbox)):
                 yield path
+
+
+def not_a_plain_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a plain file of its own (read with lstat, so a link is
+    never followed): "a link" or "a special file"; None for a plain file."""
+    mode = path.lstat()
+    if stat.S_ISLNK(mode.st_mode):
+        return "a link"
+    if not stat.S_ISREG(mode.st_mode):
+        return "a special file"
+    if mode.st_nlink > 1:
+        return "a link"  # a hard link: the same file is also somewhere else
+    return None
+
+
+def check_plain_file(path: Path, source_name: str) -> None:
+    """Refuse a link or special file (``NotAFileError``) before anything reads it."""
+    kind = not_a_plain_file(path)
+    if kind is not None:
+        raise NotAFileError(
+            f"{source_name} is {kind}, not a file; it was not followed or read. "
+            "Put the file itself in the inbox"
+        )
 
 
 @dataclass
@@ -57,15 +90,15 @@ class SettleTracker:
         present: set[Path] = set()
         for path in paths:
             try:
-                stat = path.stat()
+                info = path.lstat()  # a link's own times: its target is never looked at
             except FileNotFoundError:
                 continue
             present.add(path)
             seen = self._seen.get(path)
-            if seen is None or (seen.size, seen.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
-                self._seen[path] = _Seen(stat.st_size, stat.st_mtime_ns, now)
+            if seen is None or (seen.size, seen.mtime_ns) != (info.st_size, info.st_mtime_ns):
+                self._seen[path] = _Seen(info.st_size, info.st_mtime_ns, now)
                 # Untouched for longer than the settle time (there before we started): ready.
-                if time.time() - stat.st_mtime < self.settle_seconds:
+                if time.time() - info.st_mtime < self.settle_seconds:
                     continue
             elif now - seen.stable_since < self.settle_seconds:
                 continue
@@ -85,8 +118,10 @@ class SettleTracker:
 def claim_slot(processing_dir: Path, source_name: str) -> Path:
     """A fresh folder in processing for one claimed file, which keeps its own name inside it (so
     messages about the file name it as the sender did)."""
+    make_private_dir(processing_dir)
     slot = processing_dir / uuid.uuid4().hex[:16]
-    slot.mkdir(parents=True)
+    slot.mkdir(mode=PRIVATE_DIR)
+    os.chmod(slot, PRIVATE_DIR)
     name = Path(source_name).name or "unnamed"
     return slot / name.encode("utf-8")[:200].decode("utf-8", "ignore")
 
@@ -105,7 +140,7 @@ def claimed_files(processing_dir: Path) -> list[Path]:
         for slot in processing_dir.iterdir()
         if slot.is_dir()
         for path in slot.iterdir()
-        if path.is_file() and not path.name.startswith(".")
+        if not path.name.startswith(".") and (path.is_symlink() or not path.is_dir())
     )
 
 
@@ -136,31 +171,46 @@ def copy_in(path: Path, processing_dir: Path) -> Path:
     """Copy a file from outside the inbox into the processing folder (the source is left alone)."""
     target = claim_slot(processing_dir, path.name)
     temp = target.with_name("." + target.name + ".copying")
-    shutil.copyfile(path, temp)
-    fsync_file(temp)
+    copy_private(path, temp)
     os.rename(temp, target)
     fsync_dir(target.parent)
     return target
 
 
 def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) -> Path:
-    """Copy the file into quarantine beside ``NAME.reason.txt`` (both fsync'd), then remove it."""
-    quarantine_dir.mkdir(parents=True, exist_ok=True)
+    """Copy the file into quarantine beside ``NAME.reason.txt`` (both fsync'd, both 0600), then
+    remove it. A link or special file is moved, not copied, so its target is never read."""
+    make_private_dir(quarantine_dir)
     base = Path(source_name).name or "unnamed"
     target = quarantine_dir / base
     counter = 1
     while target.exists() or target.with_name(target.name + ".reason.txt").exists():
         target = quarantine_dir / f"{Path(base).stem}-{counter}{Path(base).suffix}"
         counter += 1
-    temp = quarantine_dir / f".{target.name}.copying"
-    shutil.copyfile(path, temp)
-    fsync_file(temp)
     reason_file = target.with_name(target.name + ".reason.txt")
-    reason_file.write_text(reason.rstrip() + "\n", encoding="utf-8")
-    fsync_file(reason_file)
+    if not_a_plain_file(path) is not None:
+        write_private(reason_file, (reason.rstrip() + "\n").encode("utf-8"))
+        _move_without_reading(path, target)
+        return target
+    temp = quarantine_dir / f".{target.name}.copying"
+    temp.unlink(missing_ok=True)
+    copy_private(path, temp)
+    write_private(reason_file, (reason.rstrip() + "\n").encode("utf-8"))
     os.rename(temp, target)
     fsync_dir(quarantine_dir)
     return target
+
+
+def _move_without_reading(path: Path, target: Path) -> None:
+    """Move a link or special file itself into quarantine; across filesystems it is removed
+    instead (a link holds nothing of its own, and its target stays where it is)."""
+    try:
+        os.rename(path, target)
+    except OSError as exc:
+        if exc.errno != errno.EXDEV:
+            raise
+        path.unlink()
+    fsync_dir(target.parent)
 
 
 def remove_claimed(claimed: Path) -> None:

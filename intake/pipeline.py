@@ -35,6 +35,7 @@ from recordroom.core import (
     PatientMatch,
     QuarantineError,
     Segment,
+    StorageError,
 )
 from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
@@ -120,6 +121,7 @@ class Pipeline:
             return job.outcome
         source_name = job.source_name
         try:
+            files.check_plain_file(claimed, source_name)
             if job.attempts > MAX_ATTEMPTS:
                 raise QuarantineError(
                     f"{source_name} could not be finished {MAX_ATTEMPTS} times in a row "
@@ -129,6 +131,11 @@ class Pipeline:
             outcome = self._process_job(job, claimed, source_name)
         except QuarantineError as error:
             outcome = self._quarantine(job, claimed, source_name, str(error))
+        except StorageError:
+            # The object store is down or refusing: not the file's fault, so this attempt does
+            # not count towards quarantine; the file waits in processing for a retry.
+            self.index.release_attempt(job)
+            raise
         files.remove_claimed(claimed)
         log.info(
             "job %s: %s, %d page(s), document %s",
@@ -267,14 +274,16 @@ class Pipeline:
     def _store(self, claimed: Path, prepared: _Prepared, documents: list[Document]) -> None:
         key = original_key(prepared.sha256)
         if not self.store.exists(key):
-            self.store.put_file(key, claimed)
+            self.store.put_file(key, claimed, object_metadata(prepared, documents, "original"))
         # Upright page images (OCR'd pages only; a text-layer page was never rasterised).
         for number, png in enumerate(prepared.ocr.page_images, start=1):
             if png:
-                self.store.put(page_image_key(prepared.sha256, number), png)
+                metadata = object_metadata(prepared, documents, f"page-{number}")
+                self.store.put(page_image_key(prepared.sha256, number), png, metadata)
         searchable = _searchable_key(prepared)
         if prepared.ocr.searchable_pdf and searchable and searchable != key:
-            self.store.put(searchable, prepared.ocr.searchable_pdf)
+            metadata = object_metadata(prepared, documents, "searchable-pdf")
+            self.store.put(searchable, prepared.ocr.searchable_pdf, metadata)
 
     def _quarantine(self, job: Job, claimed: Path, source: str, reason: str) -> IngestOutcome:
         files.quarantine(claimed, self.settings.quarantine_dir, source, reason)
@@ -295,6 +304,21 @@ def unclassified(page_count: int, reason: str) -> Classification:
         review_reasons=(reason,),
     )
     return Classification(segments=(segment,))
+
+
+def object_metadata(prepared: _Prepared, documents: list[Document], kind: str) -> dict[str, str]:
+    """What a stored object is, for whoever looks in the bucket: ids, types and the hash only.
+
+    The patient's MRN is left out on purpose: it is PHI, an S3 service keeps metadata in the
+    clear (and in its access logs), and a review can move a document to another patient while the
+    object, shared by every copy of the file, stays as written. The index holds the patient.
+    """
+    return {
+        "kind": kind,
+        "sha256": prepared.sha256,
+        "document-ids": ",".join(d.id for d in documents),
+        "doc-types": ",".join(sorted({d.doc_type for d in documents})),
+    }
 
 
 def page_image_key(sha256: str, page: int) -> str:

@@ -89,6 +89,7 @@ class TesseractEngine:
             timeout=self._settings.ocr_timeout_seconds,
             max_pixels=self._settings.max_image_pixels,
             want_pdf=make_searchable_pdf,
+            work_dir=self._settings.work_dir,
         )
         if media_type == PDF:
             return self._extract_pdf(path, options)

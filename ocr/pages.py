@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import tempfile
 import time
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from PIL import Image
 from ocr import images, orientation, pdf, tesseract
 from ocr.images import PageImage
 from recordroom.core import Page
+from recordroom.core.private import make_private_dir
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,7 @@ class OcrOptions:
     timeout: int
     max_pixels: int
     want_pdf: bool
+    work_dir: Path | None = None  # private scratch folder (under the home); None: the system's
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +110,10 @@ def ocr_page(job: PageJob) -> PageOutcome:
     """Read one page. Raises the ``recordroom.core`` errors."""
     started = time.perf_counter()
     cleaned = images.clean(load(job))
-    with tempfile.TemporaryDirectory(prefix="recordroom-ocr-") as tmp:
+    # Page images and text are PHI: their scratch folder is private, named after this process
+    # so that a folder a killed process left behind can be told from one in use and swept.
+    work_dir = None if job.options.work_dir is None else make_private_dir(job.options.work_dir)
+    with tempfile.TemporaryDirectory(prefix=f"recordroom-ocr-{os.getpid()}-", dir=work_dir) as tmp:
         workdir = Path(tmp)
         reading, rotation = _upright(_recognise(cleaned, workdir, "page", job), workdir, job)
     page, result = reading.page, reading.result

@@ -21,10 +21,11 @@ from indexer.database import Database
 from indexer.intake_index import SqlIntakeIndex
 from intake.pipeline import Pipeline
 from ocr import TesseractEngine
-from recordroom.core import ClassifierError, DocumentClassifier, ObjectStore
+from recordroom.core import ClassifierError, DocumentClassifier
 from recordroom.core.actor import Actor
+from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
-from storage import open_store
+from storage import EncryptedObjectStore, open_store
 
 if TYPE_CHECKING:
     from classify.examples import NearestExamples
@@ -130,11 +131,14 @@ class Context:
         return open_database(self.settings)
 
     @cached_property
-    def store(self) -> ObjectStore:
+    def store(self) -> EncryptedObjectStore:
         return open_store(self.settings)
 
     @cached_property
     def engine(self) -> TesseractEngine:
+        swept = sweep_work_dirs(self.settings.work_dir)
+        if swept:
+            log.info("removed %d OCR working folder(s) left by an interrupted run", swept)
         return TesseractEngine(self.settings)
 
     @cached_property

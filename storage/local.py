@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
 from recordroom.core import NotFoundError, StorageError
 from recordroom.core.files import fsync_dir
+from recordroom.core.private import make_private_dir
 
 
 class LocalObjectStore:
@@ -18,7 +19,9 @@ class LocalObjectStore:
 
     A write goes to a temporary file in the same folder, is fsync'd, then renamed over the key, and
     the folder is fsync'd: after ``put`` returns, the object survives a power cut, and a crash
-    midway leaves either the old object or none, never half of one.
+    midway leaves either the old object or none, never half of one. Folders are 0700 and files
+    0600. ``metadata`` has no place in a folder and is not kept (the encrypted store keeps it in
+    the object's envelope).
     """
 
     def __init__(self, root: Path) -> None:
@@ -30,10 +33,10 @@ class LocalObjectStore:
             raise StorageError(f"object key {key!r} is not valid")
         return self.root.joinpath(*parts)
 
-    def put(self, key: str, data: bytes) -> None:
+    def put(self, key: str, data: bytes, metadata: Mapping[str, str] | None = None) -> None:
         self._write(key, lambda handle: handle.write(data))
 
-    def put_file(self, key: str, path: Path) -> None:
+    def put_file(self, key: str, path: Path, metadata: Mapping[str, str] | None = None) -> None:
         def copy(handle: BinaryIO) -> None:
             with path.open("rb") as source:
                 shutil.copyfileobj(source, handle)
@@ -43,7 +46,7 @@ class LocalObjectStore:
     def _write(self, key: str, write: Callable[[BinaryIO], object]) -> None:
         target = self._path(key)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            make_private_dir(target.parent)
             fd, temp_name = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:
@@ -70,6 +73,20 @@ class LocalObjectStore:
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        """Every object's key starting with ``prefix``, in no particular order."""
+        if not self.root.is_dir():
+            return
+        for folder, dirs, names in os.walk(self.root):
+            dirs.sort()
+            relative = Path(folder).relative_to(self.root)
+            for name in sorted(names):
+                if name.startswith(".tmp-"):
+                    continue  # a write that a crash interrupted
+                key = (relative / name).as_posix().removeprefix("./")
+                if key.startswith(prefix):
+                    yield key
 
     def delete(self, key: str) -> None:
         try:

@@ -30,6 +30,7 @@ COMMAND_GROUPS = (
     "review",
     "settings",
     "roi",
+    "storage",
 )
 
 

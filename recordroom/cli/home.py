@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from recordroom.cli.common import Commands, add_command
 from recordroom.core.actor import Actor
@@ -15,6 +16,7 @@ def register(commands: Commands) -> None:
 
 
 def cmd_init(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
-    init_home(ctx, actor)
+    for warning in init_home(ctx, actor):
+        print(f"recordroom: warning: {warning}", file=sys.stderr)
     print(f"recordroom is ready: data in {ctx.settings.home}, inbox at {ctx.settings.inbox}")
     return 0

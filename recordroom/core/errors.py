@@ -45,6 +45,10 @@ class FileTooLargeError(QuarantineError):
     pass
 
 
+class NotAFileError(QuarantineError):
+    """A link (symbolic or hard) or a special file in the inbox: never followed, never read."""
+
+
 class OcrEngineError(RecordroomError):
     """The OCR engine itself failed (missing, crashed, timed out): not the file's fault."""
 
@@ -55,6 +59,10 @@ class StorageError(RecordroomError):
     """The object store could not keep or return an object."""
 
     exit_code = 5
+
+
+class CorruptObjectError(StorageError):
+    """A stored object does not decrypt or does not match its hash: changed or damaged at rest."""
 
 
 class NotFoundError(RecordroomError):

@@ -11,3 +11,11 @@ def original_key(sha256: str) -> str:
 def derivative_key(sha256: str, kind: str) -> str:
     """A file derived from the original with this hash, e.g. ``kind="searchable.pdf"``."""
     return f"derived/{sha256[:2]}/{sha256[2:4]}/{sha256}.{kind}"
+
+
+def source_sha256(key: str) -> str | None:
+    """The hash of the original an object belongs to (itself or a file derived from it)."""
+    parts = key.split("/")
+    if len(parts) != 4 or parts[0] not in ("originals", "derived"):
+        return None
+    return parts[3].split(".", 1)[0]

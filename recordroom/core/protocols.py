@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
@@ -19,17 +19,23 @@ from recordroom.core.models import (
 
 
 class ObjectStore(Protocol):
-    """Where originals and derivatives are kept, by key."""
+    """Where originals and derivatives are kept, by key.
 
-    def put(self, key: str, data: bytes) -> None: ...
+    ``metadata`` names what an object is (document ids, type, SHA-256): ids and hashes only,
+    never patient information, since a backend may keep it in the clear.
+    """
 
-    def put_file(self, key: str, path: Path) -> None: ...
+    def put(self, key: str, data: bytes, metadata: Mapping[str, str] | None = None) -> None: ...
+
+    def put_file(self, key: str, path: Path, metadata: Mapping[str, str] | None = None) -> None: ...
 
     def get(self, key: str) -> bytes: ...
 
     def exists(self, key: str) -> bool: ...
 
     def delete(self, key: str) -> None: ...
+
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
 
 
 class OcrEngine(Protocol):
@@ -70,6 +76,11 @@ class IntakeIndex(Protocol):
 
     def open_job(self, claim_name: str, source_name: str) -> Job:
         """The job of a claimed file, created on first sight; each call counts one attempt."""
+        ...
+
+    def release_attempt(self, job: Job) -> None:
+        """Take back the attempt ``open_job`` counted, for a failure that was not the file's
+        (the object store was down)."""
         ...
 
     def find_duplicate(self, sha256: str) -> str | None:

@@ -55,7 +55,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix=PREFIX, frozen=True, extra="forbid")
 
     home: Path = setting(
-        Path("./var"), "data folder: SQLite database, local object store, quarantine, keys"
+        Path("./var"),
+        "data folder: SQLite database, local object store, quarantine, master keys (`keys/`), "
+        "OCR scratch (`work/`); made 0700, its files 0600",
     )
     inbox: Path = setting(Path("./inbox"), "the watched folder")
     database_url: str = setting(
@@ -63,11 +65,24 @@ class Settings(BaseSettings):
         "any SQLAlchemy URL; PostgreSQL supported",
         shown_default="sqlite:///$RECORDROOM_HOME/recordroom.db",
     )
-    storage: str = setting("local", "`local` (`s3://BUCKET` is planned)")
+    storage: str = setting("local", "`local` or `s3://BUCKET`")
     s3_endpoint: str = setting("", "S3 service: host[:port]")
     s3_access_key: str = setting("", "S3 service: access key")
-    s3_secret_key: str = setting("", "S3 service: secret key", secret=True)
+    s3_secret_key: str = setting("", "S3 service: secret key", secret=True, repr=False)
     s3_secure: bool = setting(True, "S3 service: use TLS")
+    s3_retry_seconds: float = setting(
+        30.0,
+        "how long one S3 request is retried (with backoff) before the work is left queued",
+        ge=0,
+    )
+    master_key: str = setting(
+        "",
+        "base64 of 32 random bytes that wraps every object's data key; several separated by "
+        "commas during a rotation (the first wraps new objects)",
+        secret=True,
+        repr=False,
+        shown_default="the key file under $RECORDROOM_HOME/keys",
+    )
     mail_url: str = setting(
         "",
         "`imaps://USER@HOST:993/FOLDER` (`imap://` with STARTTLS, plain only to loopback): "
@@ -187,6 +202,15 @@ class Settings(BaseSettings):
     @property
     def objects_dir(self) -> Path:
         return self.home / "objects"
+
+    @property
+    def keys_dir(self) -> Path:
+        return self.home / "keys"
+
+    @property
+    def work_dir(self) -> Path:
+        """Private scratch space (OCR page images and text while a page is read)."""
+        return self.home / "work"
 
     @property
     def processing_dir(self) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,7 +10,10 @@ from pathlib import Path
 from intake.watcher import InboxWatcher
 from recordroom.core import IngestOutcome, RecordroomError
 from recordroom.core.actor import Actor
+from recordroom.usecases.home import privacy_warnings
 from recordroom.wiring import Context
+
+log = logging.getLogger("recordroom")
 
 
 def ingest_files(ctx: Context, actor: Actor, paths: Sequence[Path]) -> list[IngestOutcome]:
@@ -32,6 +36,8 @@ def watch_inbox(
 ) -> None:
     """Finish what a crash left in processing, then take what arrives in the inbox until ``stop``
     is set (or, with ``once``, what is there now)."""
+    for warning in privacy_warnings(ctx.settings):
+        log.warning("%s", warning)
     pipeline = ctx.pipeline
     pipeline.recover()
     watcher = InboxWatcher(ctx.settings, pipeline.take_from_inbox, pipeline.recover)

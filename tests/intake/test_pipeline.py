@@ -17,9 +17,10 @@ from intake.pipeline import Pipeline, page_image_key
 from ocr import TesseractEngine
 from recordroom.core import OcrResult
 from recordroom.core.keys import original_key
-from recordroom.core.settings import Settings
-from storage.local import LocalObjectStore
+from recordroom.core.settings import Settings, load_settings
+from storage import open_store
 from synthetic import files as samples
+from tests.services import S3Server
 
 LETTER = ("CONSULTATION LETTER", "Thank you for referring this patient for cardiology review.")
 LAB = ("LABORATORY RESULTS", "Hemoglobin 13.9 g/dL", "Potassium 4.2 mmol/L")
@@ -31,7 +32,7 @@ def pipeline(settings: Settings, database: Database) -> Iterator[Pipeline]:
     yield Pipeline(
         settings,
         SqlIntakeIndex(database),
-        LocalObjectStore(settings.objects_dir),
+        open_store(settings),
         TesseractEngine(settings),
         None,
     )
@@ -58,6 +59,33 @@ def four_kinds(folder: Path) -> dict[str, Path]:
 def test_each_kind_is_stored_and_found_by_a_word_in_it(
     pipeline: Pipeline, database: Database, tmp_path: Path
 ) -> None:
+    each_kind_is_stored_and_found(pipeline, database, tmp_path)
+
+
+@pytest.mark.slow
+def test_each_kind_on_postgresql_and_s3(
+    tmp_path: Path, postgres_url: str, s3_server: S3Server, s3_bucket: str
+) -> None:
+    """The same, on the scale-out backends: the index on PostgreSQL, the objects on S3."""
+    environ = {
+        "RECORDROOM_HOME": str(tmp_path / "var"),
+        "RECORDROOM_INBOX": str(tmp_path / "inbox"),
+        "RECORDROOM_DATABASE_URL": postgres_url,
+        **s3_server.environ(s3_bucket),
+    }
+    settings = load_settings(environ=environ, cwd=tmp_path)
+    database = Database(settings.database)
+    database.migrate()
+    engine = TesseractEngine(settings)
+    try:
+        pipeline = Pipeline(settings, SqlIntakeIndex(database), open_store(settings), engine, None)
+        each_kind_is_stored_and_found(pipeline, database, tmp_path)
+    finally:
+        engine.close()
+        database.dispose()
+
+
+def each_kind_is_stored_and_found(pipeline: Pipeline, database: Database, tmp_path: Path) -> None:
     made = four_kinds(tmp_path / "drop")
     outcomes = pipeline.ingest_paths(list(made.values()))
     assert [o.status for o in outcomes] == ["stored"] * 4
@@ -257,7 +285,7 @@ def test_a_fax_of_two_documents_is_split_and_filed(
     pipeline = Pipeline(
         settings,
         SqlIntakeIndex(database),
-        LocalObjectStore(settings.objects_dir),
+        open_store(settings),
         TesseractEngine(settings),
         load_classifier(settings),
     )
@@ -310,7 +338,7 @@ def test_no_database_session_is_open_while_a_file_is_ocrd(
     pipeline = Pipeline(
         settings,
         SqlIntakeIndex(database),
-        LocalObjectStore(settings.objects_dir),
+        open_store(settings),
         WatchedEngine(),
         None,
     )

@@ -18,8 +18,8 @@ OTHER_LINES: tuple[str, ...] = tuple(clinical_lines(seed=12, count=10))
 
 
 @pytest.fixture(scope="session")
-def settings() -> Settings:
-    return Settings(ocr_workers=2)
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings(ocr_workers=2, home=tmp_path_factory.mktemp("home"))
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,107 @@
+"""The S3 server goes down while files arrive: nothing is lost, nothing is quarantined, and the
+watcher finishes the files by itself once the server is back."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import intake.watcher
+from indexer.database import Database
+from indexer.intake_index import SqlIntakeIndex
+from indexer.models import JobRow
+from intake import files
+from intake.pipeline import Pipeline
+from intake.watcher import InboxWatcher
+from ocr import TesseractEngine
+from recordroom.core.settings import Settings, load_settings
+from storage import open_store, original_key
+from synthetic import files as samples
+from tests.services import S3Server
+
+WAIT = 120.0  # generous: a bound on a hang, not a timing assertion
+
+
+def wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"gave up waiting for {what}")
+        time.sleep(0.2)
+
+
+def jobs_by_name(database: Database) -> dict[str, JobRow]:
+    with database.session() as session:
+        return {job.source_name: job for job in session.scalars(select(JobRow))}
+
+
+@pytest.mark.slow
+def test_files_wait_out_an_s3_outage_and_finish_by_themselves(
+    own_s3_server: S3Server,
+    s3_bucket: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    environ = {
+        "RECORDROOM_HOME": str(tmp_path / "var"),
+        "RECORDROOM_INBOX": str(tmp_path / "inbox"),
+        "RECORDROOM_SETTLE_SECONDS": "0.3",
+        "RECORDROOM_POLL_SECONDS": "0.5",
+        "RECORDROOM_S3_RETRY_SECONDS": "1",
+        "RECORDROOM_OCR_WORKERS": "1",
+        **own_s3_server.environ(s3_bucket),
+    }
+    settings: Settings = load_settings(environ=environ, cwd=tmp_path)
+    monkeypatch.setattr(intake.watcher, "RETRY_SECONDS", 1.0)
+    database = Database(settings.database)
+    database.migrate()
+    engine = TesseractEngine(settings)
+    pipeline = Pipeline(settings, SqlIntakeIndex(database), open_store(settings), engine, None)
+    watcher = InboxWatcher(settings.with_changes(watch_mode="poll"), pipeline.take_from_inbox,
+                           pipeline.recover)  # fmt: skip
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,), daemon=True)
+    try:
+        pipeline.store.put("before-the-outage", b"x")  # the bucket exists
+        own_s3_server.stop()
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+        made = {
+            name: samples.write_text_pdf(tmp_path / name, [["LAB REPORT", f"Sample {name}"]])
+            for name in ("one.pdf", "two.pdf")
+        }
+        thread.start()
+        for name, path in made.items():
+            (settings.inbox / name).write_bytes(path.read_bytes())
+
+        def both_waiting() -> bool:
+            jobs = jobs_by_name(database)
+            return len(jobs) == 2 and not any(settings.inbox.glob("*.pdf"))
+
+        wait_for(both_waiting, "both files to be claimed while S3 is down")
+        time.sleep(3)  # several retries fail while the server is still down
+        assert {job.status for job in jobs_by_name(database).values()} == {"claimed"}
+        assert all(job.attempts == 0 for job in jobs_by_name(database).values())
+        assert len(files.claimed_files(settings.processing_dir)) == 2
+
+        own_s3_server.start()
+        wait_for(
+            lambda: {j.status for j in jobs_by_name(database).values()} == {"stored"},
+            "both files to be stored after S3 came back",
+        )
+    finally:
+        stop.set()
+        watcher.wake.set()
+        thread.join(timeout=30)
+        engine.close()
+    assert files.claimed_files(settings.processing_dir) == []
+    assert not settings.quarantine_dir.exists() or not any(settings.quarantine_dir.iterdir())
+    for job in jobs_by_name(database).values():
+        assert job.sha256 is not None
+        made_bytes = made[job.source_name].read_bytes()
+        assert pipeline.store.get(original_key(job.sha256)) == made_bytes
+    database.dispose()

@@ -1,0 +1,178 @@
+"""Encryption at rest over the local folder: nothing readable lands on disk, damage is caught,
+and rotating the master key rewrites envelopes only."""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+from recordroom.core import ConfigurationError, StorageError
+from recordroom.core.errors import CorruptObjectError
+from recordroom.core.settings import Settings, load_settings
+from storage import EncryptedObjectStore, LocalObjectStore, open_store, original_key
+from storage.envelope import envelope_key
+from storage.keyring import load_keyring, new_key_file
+
+WORD = b"Hyperlipidemia"
+TEXT = b"Assessment: " + WORD + b" with a history of atrial fibrillation. " * 50
+
+
+def files_under(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def test_nothing_readable_lands_in_the_folder(settings: Settings) -> None:
+    store = open_store(settings)
+    key = original_key("ab" * 32)
+    store.put(key, TEXT, {"sha256": "ab" * 32})
+    assert store.get(key) == TEXT
+    stored = files_under(settings.objects_dir)
+    assert len(stored) == 2  # the body and its envelope
+    for path in stored:
+        content = path.read_bytes()
+        assert WORD not in content and WORD.lower() not in content.lower()
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_the_first_key_file_is_private(settings: Settings) -> None:
+    open_store(settings)
+    keys = list(settings.keys_dir.glob("master-*.key"))
+    assert len(keys) == 1
+    assert stat.S_IMODE(keys[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(settings.keys_dir.stat().st_mode) == 0o700
+
+
+def test_a_flipped_byte_is_caught(settings: Settings) -> None:
+    store = open_store(settings)
+    key = original_key("cd" * 32)
+    store.put(key, TEXT)
+    body = settings.objects_dir.joinpath(*key.split("/"))
+    damaged = bytearray(body.read_bytes())
+    damaged[len(damaged) // 2] ^= 0x01
+    body.write_bytes(bytes(damaged))
+    with pytest.raises(CorruptObjectError, match="integrity"):
+        store.get(key)
+
+
+def test_an_object_copied_over_another_is_caught(settings: Settings) -> None:
+    store = open_store(settings)
+    one, two = original_key("01" * 32), original_key("02" * 32)
+    store.put(one, b"first")
+    store.put(two, b"second")
+    path = settings.objects_dir.joinpath
+    path(*two.split("/")).write_bytes(path(*one.split("/")).read_bytes())
+    with pytest.raises(CorruptObjectError):
+        store.get(two)
+
+
+def test_a_lost_envelope_is_reported(settings: Settings) -> None:
+    store = open_store(settings)
+    key = original_key("ef" * 32)
+    store.put(key, TEXT)
+    store.backend.delete(envelope_key(key))
+    assert not store.exists(key)
+    with pytest.raises(CorruptObjectError, match="envelope"):
+        store.get(key)
+
+
+def test_overwriting_keeps_the_object_readable(settings: Settings) -> None:
+    store = open_store(settings)
+    store.put("a/b", b"first version", {"kind": "one"})
+    store.put("a/b", b"2", {"kind": "two"})
+    assert store.get("a/b") == b"2"
+    assert store.envelope("a/b").metadata == {"kind": "two"}
+    assert sorted(store.keys()) == ["a/b"]
+
+
+def test_rotation_rewraps_envelopes_and_leaves_bodies_alone(settings: Settings) -> None:
+    store = open_store(settings)
+    keys = [original_key(f"{n:02x}" * 32) for n in range(5)]
+    for n, key in enumerate(keys):
+        store.put(key, TEXT + bytes([n]))
+    bodies = {key: store.backend.get(key) for key in keys}
+    old = store.keyring.current
+    new_key_file(settings.keys_dir)
+    rotated = EncryptedObjectStore(store.backend, load_keyring(settings.keys_dir))
+    report = rotated.rewrap_all()
+    assert (report.rewrapped, report.already_current, report.failed) == (5, 0, ())
+    assert rotated.rewrap_all().already_current == 5
+    for n, key in enumerate(keys):
+        assert rotated.backend.get(key) == bodies[key]  # bodies never rewritten
+        assert rotated.envelope(key).master_key_id == rotated.keyring.current.key_id
+        assert rotated.envelope(key).master_key_id != old.key_id
+        assert rotated.get(key) == TEXT + bytes([n])
+
+
+def test_a_key_from_the_environment(tmp_path: Path) -> None:
+    key = base64.b64encode(os.urandom(32)).decode()
+    settings = load_settings(
+        environ={"RECORDROOM_HOME": str(tmp_path / "var"), "RECORDROOM_MASTER_KEY": key},
+        cwd=tmp_path,
+    )
+    store = open_store(settings)
+    store.put("x/y", b"secret")
+    assert not settings.keys_dir.exists()  # no key file when the environment gives the key
+    assert store.get("x/y") == b"secret"
+    other = load_settings(
+        environ={
+            "RECORDROOM_HOME": str(tmp_path / "var"),
+            "RECORDROOM_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+        },
+        cwd=tmp_path,
+    )
+    with pytest.raises(StorageError, match="master key"):
+        open_store(other).get("x/y")
+
+
+def test_a_malformed_key_is_refused(tmp_path: Path) -> None:
+    settings = load_settings(
+        environ={"RECORDROOM_HOME": str(tmp_path / "var"), "RECORDROOM_MASTER_KEY": "c2hvcnQ="},
+        cwd=tmp_path,
+    )
+    with pytest.raises(ConfigurationError, match="32 bytes"):
+        open_store(settings)
+
+
+def test_the_key_never_shows_in_its_repr(settings: Settings) -> None:
+    store = open_store(settings)
+    material = store.keyring.current.material
+    assert base64.b64encode(material).decode() not in repr(store.keyring)
+    assert material.hex() not in repr(store.keyring)
+
+
+def test_raw_local_store_lists_keys(store: LocalObjectStore) -> None:
+    store.put("a/b/c", b"1")
+    store.put("a/d", b"2")
+    store.put("z", b"3")
+    assert sorted(store.keys()) == ["a/b/c", "a/d", "z"]
+    assert sorted(store.keys("a/")) == ["a/b/c", "a/d"]
+
+
+def test_secrets_stay_out_of_the_settings_repr(tmp_path: Path) -> None:
+    key = base64.b64encode(os.urandom(32)).decode()
+    settings = load_settings(
+        environ={"RECORDROOM_MASTER_KEY": key, "RECORDROOM_S3_SECRET_KEY": "s3cr3t-value"},
+        cwd=tmp_path,
+    )
+    assert key not in repr(settings) and "s3cr3t-value" not in repr(settings)
+
+
+def test_objects_stored_before_encryption_are_sealed_once(settings: Settings) -> None:
+    plain = LocalObjectStore(settings.objects_dir)  # as the version before this one stored them
+    old_keys = [original_key(f"{n:02x}" * 32) for n in range(3)]
+    for key in old_keys:
+        plain.put(key, TEXT)
+    store = open_store(settings)
+    with pytest.raises(CorruptObjectError, match="storage encrypt"):
+        store.get(old_keys[0])
+    store.put("new/object", b"new")
+    report = store.seal_plaintext_objects()
+    assert (report.sealed, report.already_sealed) == (3, 1)
+    for key in old_keys:
+        assert store.get(key) == TEXT
+        assert WORD not in plain.get(key)
+    assert store.seal_plaintext_objects().sealed == 0
