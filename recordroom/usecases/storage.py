@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from indexer.documents import stored_objects
 from recordroom.core.actor import Actor
 from recordroom.wiring import Context
+from release_of_information.models import RequestRow
 from storage.encrypted import RotationReport, SealReport
 from storage.envelope import ENVELOPES
 from storage.keyring import key_file, load_keyring, new_key_file
@@ -27,12 +31,23 @@ def verify_storage(
             expected[original] = sha256
             if searchable and searchable != original:
                 expected.setdefault(searchable, None)
+        expected.update(released_packets(unit.session))
         report = verify_store(ctx.store, expected, known, progress)
         unit.record(
             "storage.verify",
             detail=f"{report.checked} object(s) read, {len(report.problems)} problem(s)",
         )
     return report
+
+
+def released_packets(session: Session) -> dict[str, str | None]:
+    """The release-of-information packets kept in the store, by key, with their SHA-256."""
+    rows = session.execute(
+        select(RequestRow.packet_key, RequestRow.packet_sha256).where(
+            RequestRow.packet_key.is_not(None)
+        )
+    )
+    return {str(key): sha for key, sha in rows}
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from recordroom.core.errors import ReleaseRefusedError
 from recordroom.core.settings import load_settings
 from recordroom.usecases import roi
 from recordroom.wiring import AccessEvent, UnitOfWork, open_context
-from storage.local import LocalObjectStore
+from storage import EncryptedObjectStore, open_store
 from tests.release_of_information.conftest import VALID_AUTHORIZATION, make_pdf
 
 CSV_HEADER = (
@@ -49,7 +49,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def file_document(
     db: Database,
-    store: LocalObjectStore,
+    store: EncryptedObjectStore,
     doc_id: str,
     doc_type: str,
     received: dt.date,
@@ -95,7 +95,7 @@ def office(home: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert run(capsys, "patients", "import", str(registry))[0] == 0
     settings = load_settings(cwd=home)
     db = Database(settings.database)
-    store = LocalObjectStore(settings.objects_dir)
+    store = open_store(settings)
     file_document(db, store, "lab1", "lab_report", dt.date(2025, 3, 1), pages=2)
     file_document(db, store, "note1", "progress_note", dt.date(2025, 6, 1))
     file_document(db, store, "img1", "imaging_report", dt.date(2025, 7, 1))
@@ -163,6 +163,8 @@ def test_an_attorneys_release_from_the_command_line(
 
     code, out, _ = run(capsys, "roi", "fulfil", request_id)
     assert code == 8  # fulfilled already
+    out = run(capsys, "storage", "verify", "--json")[1]  # the kept packet: known, intact
+    assert not [line for line in out.splitlines() if "releases/" in line]
 
     code, out, _ = run(
         capsys, "roi", "incident", request_id, "--recipient", "Fax 555-0199",
