@@ -31,6 +31,7 @@ COMMAND_GROUPS = (
     "settings",
     "roi",
     "storage",
+    "users",
 )
 
 

@@ -14,7 +14,7 @@ from recordroom.wiring import Context
 
 def register(commands: Commands) -> None:
     add_command(
-        commands, "serve", cmd_serve, "the main job: watch the inbox and process what arrives"
+        commands, "serve", cmd_serve, "the main job: the watcher, its pipeline and the web app"
     )
     watch = add_command(commands, "watch", cmd_watch, "watch the inbox and run the pipeline")
     watch.add_argument("--once", action="store_true", help="process what is there, then exit")
@@ -36,5 +36,7 @@ def cmd_watch(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
 
 
 def cmd_serve(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
-    # The web app comes later; until then the main job is the watcher and its pipeline.
-    return _watch(ctx, actor, once=False)
+    from recordroom.web.serve import serve
+
+    serve(ctx, lambda stop: watch_inbox(ctx, actor, stop=stop))
+    return 0

@@ -1,6 +1,8 @@
 """What every stage may import: the records, the errors and the protocols."""
 
 from recordroom.core.errors import (
+    AccessDeniedError,
+    AuthenticationError,
     ClassifierError,
     ConfigurationError,
     CorruptFileError,
@@ -39,6 +41,8 @@ from recordroom.core.protocols import (
 
 __all__ = [
     "DOC_TYPES",
+    "AccessDeniedError",
+    "AuthenticationError",
     "Classification",
     "ClassifierError",
     "ConfigurationError",

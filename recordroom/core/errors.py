@@ -95,3 +95,16 @@ class ReleaseRefusedError(RecordroomError):
     identity is not verified. The message names every missing or defective element."""
 
     exit_code = 10
+
+
+class AccessDeniedError(RecordroomError):
+    """The person acting does not hold a role this action needs."""
+
+    exit_code = 12
+
+
+class AuthenticationError(RecordroomError):
+    """A sign-in failed: unknown user, wrong password, disabled or locked account. The message
+    never says which, so it cannot be used to find account names."""
+
+    exit_code = 13

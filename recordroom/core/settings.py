@@ -128,6 +128,22 @@ class Settings(BaseSettings):
         "the document-type model to load (an office's retrained model)",
         shown_default="the model shipped in the package",
     )
+    # web app and accounts
+    web_host: str = setting(
+        "127.0.0.1", "where `serve` listens (put a TLS proxy in front for other machines)"
+    )
+    web_port: int = setting(8000, "the web app's port", ge=1, le=65535)
+    session_idle_minutes: int = setting(
+        15, "a web or API session ends after this long without a request", ge=1, le=24 * 60
+    )
+    login_max_failures: int = setting(
+        5, "wrong passwords in a row before an account is locked", ge=1, le=100
+    )
+    login_lockout_minutes: int = setting(
+        15,
+        "how long a locked account stays locked (an admin's password reset lifts it)",
+        ge=1,
+    )
 
     # release of information
     roi_practice_name: str = setting("", "the practice's name on packets and letters")

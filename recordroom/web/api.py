@@ -1,0 +1,412 @@
+"""The JSON API under ``/api/``: the same use-cases as the pages, described by OpenAPI.
+
+Sign in with ``POST /api/login`` (the answer sets the session cookie and gives the CSRF token);
+every unsafe request then carries the token in the ``X-CSRF-Token`` header.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from recordroom.core import DOC_TYPES, Document, Patient
+from recordroom.core.actor import Actor
+from recordroom.usecases import inbox, registry, users
+from recordroom.usecases.documents import show_document
+from recordroom.usecases.review import assign_document, list_review
+from recordroom.usecases.search import search_documents
+from recordroom.web.auth import (
+    EVERYONE,
+    SESSION_COOKIE,
+    allow,
+    caller,
+    clear_session_cookie,
+    context_of,
+    set_session_cookie,
+)
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"description": "refused, with the reason"},
+    401: {"description": "not signed in"},
+    403: {"description": "the user lacks the role, or the CSRF token is missing"},
+    404: {"description": "no such record"},
+}
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+
+Intake = Annotated[Actor, Depends(allow("intake"))]
+Reader = Annotated[Actor, Depends(allow("intake", "clerk"))]
+Admin = Annotated[Actor, Depends(allow("admin"))]
+Anyone = Annotated[Actor, Depends(allow(*EVERYONE))]
+Id = Annotated[str, Path(min_length=1, max_length=64)]
+FileName = Annotated[str, Path(min_length=1, max_length=255)]
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Me(BaseModel):
+    username: str
+    display_name: str
+    roles: list[str]
+    door: str
+
+
+class SignedIn(Me):
+    csrf_token: str
+    must_change_password: bool
+
+
+class Hit(BaseModel):
+    document_id: str
+    file: str
+    doc_type: str
+    patient_mrn: str | None
+    received_at: dt.datetime
+    page: int
+    snippet: str
+
+
+class PageOut(BaseModel):
+    number: int
+    method: str
+    confidence: float | None
+    rotation: int
+    text: str
+
+
+class DocumentOut(BaseModel):
+    id: str
+    file: str
+    sha256: str
+    media_type: str
+    size: int
+    received_at: dt.datetime
+    doc_type: str
+    doc_type_confidence: float
+    patient_mrn: str | None
+    patient_confidence: float
+    needs_review: bool
+    review_reasons: list[str]
+    sender_name: str | None
+    sender_fax: str | None
+    pages: list[PageOut]
+
+
+class ReviewOut(BaseModel):
+    document_id: str
+    file: str
+    received_at: str
+    doc_type: str
+    doc_type_confidence: float
+    patient_mrn: str | None
+    patient_confidence: float
+    reasons: list[str]
+
+
+class Decision(BaseModel):
+    patient_mrn: str = Field(min_length=1, max_length=64)
+    doc_type: str = Field(json_schema_extra={"enum": list(DOC_TYPES)})
+
+
+class PatientOut(BaseModel):
+    mrn: str
+    last_name: str
+    first_name: str
+    middle_name: str
+    birth_date: dt.date
+    sex: str
+    phone: str
+    address_line: str
+    city: str
+    state: str
+    postal_code: str
+
+
+class DocumentSummaryOut(BaseModel):
+    document_id: str
+    file: str
+    received_at: dt.datetime
+    doc_type: str
+    patient_mrn: str | None
+    pages: int
+    needs_review: bool
+
+
+class PatientRecordOut(BaseModel):
+    patient: PatientOut
+    documents: list[DocumentSummaryOut]
+
+
+class JobOut(BaseModel):
+    job_id: int
+    file: str
+    status: str
+    reason: str | None
+    document_ids: list[str]
+    attempts: int
+    created_at: dt.datetime
+    finished_at: dt.datetime | None
+
+
+class QuarantinedOut(BaseModel):
+    name: str
+    reason: str
+    size: int
+    quarantined_at: dt.datetime
+
+
+class InboxOut(BaseModel):
+    waiting: list[str]
+    waiting_count: int
+    processing: list[JobOut]
+    done_today: list[JobOut]
+    done_today_count: int
+    quarantined: list[QuarantinedOut]
+
+
+class UserOut(BaseModel):
+    username: str
+    display_name: str
+    roles: list[str]
+    disabled: bool
+    locked: bool
+    created_at: dt.datetime
+    last_login_at: dt.datetime | None
+
+
+class NewUser(BaseModel):
+    username: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
+    display_name: str = Field(default="", max_length=128)
+    roles: list[str] = Field(min_length=1, max_length=4)
+
+
+class Roles(BaseModel):
+    roles: list[str] = Field(min_length=1, max_length=4)
+
+
+class PasswordOut(BaseModel):
+    username: str
+    password: str
+
+
+class Done(BaseModel):
+    done: bool = True
+    detail: str = ""
+
+
+def _patient(patient: Patient) -> PatientOut:
+    return PatientOut.model_validate(registry.patient_json(patient))
+
+
+def _document(document: Document) -> DocumentOut:
+    return DocumentOut(
+        id=document.id,
+        file=document.source_name,
+        sha256=document.sha256,
+        media_type=document.media_type,
+        size=document.size,
+        received_at=document.received_at,
+        doc_type=document.doc_type,
+        doc_type_confidence=document.doc_type_confidence,
+        patient_mrn=document.patient_mrn,
+        patient_confidence=document.patient_confidence,
+        needs_review=document.needs_review,
+        review_reasons=list(document.review_reasons),
+        sender_name=document.sender_name,
+        sender_fax=document.sender_fax,
+        pages=[
+            PageOut(
+                number=p.number,
+                method=p.method,
+                confidence=p.confidence,
+                rotation=p.rotation,
+                text=p.text,
+            )
+            for p in document.pages
+        ],
+    )
+
+
+# -- session ---------------------------------------------------------------------------------------
+
+
+@router.post("/login", responses={200: {"description": "signed in; the cookie is set"}})
+def api_login(request: Request, credentials: Credentials) -> JSONResponse:
+    """Sign in: sets the session cookie and returns the CSRF token for unsafe requests."""
+    session = users.sign_in(
+        context_of(request), caller(request), credentials.username, credentials.password
+    )
+    body = SignedIn(
+        username=session.actor.user_id,
+        display_name=session.actor.display_name,
+        roles=sorted(session.actor.roles),
+        door="api",
+        csrf_token=session.csrf_token,
+        must_change_password=session.must_change_password,
+    )
+    response = JSONResponse(body.model_dump())
+    set_session_cookie(request, response, session.token)
+    return response
+
+
+@router.post("/logout")
+def api_logout(request: Request, actor: Anyone) -> Response:
+    users.sign_out(context_of(request), actor, request.cookies.get(SESSION_COOKIE, ""))
+    response = JSONResponse(Done().model_dump())
+    clear_session_cookie(response)
+    return response
+
+
+@router.get("/me")
+def me(actor: Anyone) -> Me:
+    return Me(
+        username=actor.user_id,
+        display_name=actor.display_name,
+        roles=sorted(actor.roles),
+        door=actor.door,
+    )
+
+
+# -- documents, search, patients -------------------------------------------------------------------
+
+
+@router.get("/search")
+def api_search(
+    request: Request,
+    actor: Reader,
+    q: Annotated[str, Query(max_length=500)] = "",
+    patient: Annotated[str | None, Query(max_length=64)] = None,
+    type: Annotated[str | None, Query(max_length=32)] = None,
+    sender: Annotated[str | None, Query(max_length=200)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> list[Hit]:
+    """Full-text search (every word; ``word*`` for a prefix) with metadata filters."""
+    hits = search_documents(
+        context_of(request),
+        actor,
+        q,
+        patient_mrn=patient or None,
+        doc_type=type or None,
+        sender=sender or None,
+        limit=limit,
+    )
+    return [Hit.model_validate(hit.as_json()) for hit in hits]
+
+
+@router.get("/documents/{document_id}")
+def api_document(request: Request, actor: Reader, document_id: Id) -> DocumentOut:
+    return _document(show_document(context_of(request), actor, document_id))
+
+
+@router.get("/patients")
+def api_patients(
+    request: Request,
+    actor: Reader,
+    q: Annotated[str, Query(min_length=1, max_length=200)],
+    limit: Annotated[int, Query(ge=1, le=100)] = 25,
+) -> list[PatientOut]:
+    """Patients by MRN, surname or given name (prefixes) or birth date (YYYY-MM-DD)."""
+    found = registry.search_patients(context_of(request), actor, q, limit=limit)
+    return [_patient(p) for p in found]
+
+
+@router.get("/patients/{mrn}")
+def api_patient(request: Request, actor: Reader, mrn: Id) -> PatientRecordOut:
+    record = registry.show_patient(context_of(request), actor, mrn)
+    return PatientRecordOut(
+        patient=_patient(record.patient),
+        documents=[DocumentSummaryOut.model_validate(d.as_json()) for d in record.documents],
+    )
+
+
+# -- review and inbox (intake) ---------------------------------------------------------------------
+
+
+@router.get("/review")
+def api_review(
+    request: Request, actor: Intake, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[ReviewOut]:
+    items = list_review(context_of(request), actor, limit=limit)
+    return [ReviewOut.model_validate(item.as_json()) for item in items]
+
+
+@router.post("/review/{document_id}")
+def api_assign(request: Request, actor: Intake, document_id: Id, decision: Decision) -> Done:
+    """File a waiting document to a patient with a type."""
+    assign_document(
+        context_of(request),
+        actor,
+        document_id,
+        patient_mrn=decision.patient_mrn,
+        doc_type=decision.doc_type,
+    )
+    return Done(detail=f"document {document_id} filed")
+
+
+@router.get("/inbox")
+def api_inbox(
+    request: Request, actor: Intake, offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0
+) -> InboxOut:
+    overview = inbox.inbox_overview(context_of(request), actor, offset=offset)
+    return InboxOut.model_validate(overview.as_json())
+
+
+@router.post("/inbox/quarantine/{name}/retry")
+def api_retry(request: Request, actor: Intake, name: FileName) -> Done:
+    return Done(detail=inbox.retry_quarantined(context_of(request), actor, name))
+
+
+@router.post("/inbox/quarantine/{name}/discard")
+def api_discard(request: Request, actor: Intake, name: FileName) -> Done:
+    inbox.discard_quarantined(context_of(request), actor, name)
+    return Done()
+
+
+# -- users (admins) --------------------------------------------------------------------------------
+
+
+@router.get("/users")
+def api_users(request: Request, actor: Admin) -> list[UserOut]:
+    return [
+        UserOut.model_validate(u.as_json()) for u in users.list_users(context_of(request), actor)
+    ]
+
+
+@router.post("/users")
+def api_user_add(request: Request, actor: Admin, user: NewUser) -> PasswordOut:
+    """A new account; its password is in this answer only."""
+    made = users.add_user(
+        context_of(request), actor, user.username, user.roles, display_name=user.display_name
+    )
+    return PasswordOut(username=made.username, password=made.password)
+
+
+@router.post("/users/{username}/roles")
+def api_user_roles(request: Request, actor: Admin, username: Id, roles: Roles) -> UserOut:
+    user = users.set_roles(context_of(request), actor, username, roles.roles)
+    return UserOut.model_validate(user.as_json())
+
+
+@router.post("/users/{username}/disable")
+def api_user_disable(request: Request, actor: Admin, username: Id) -> UserOut:
+    return UserOut.model_validate(
+        users.disable_user(context_of(request), actor, username).as_json()
+    )
+
+
+@router.post("/users/{username}/enable")
+def api_user_enable(request: Request, actor: Admin, username: Id) -> UserOut:
+    user = users.disable_user(context_of(request), actor, username, disabled=False)
+    return UserOut.model_validate(user.as_json())
+
+
+@router.post("/users/{username}/reset-password")
+def api_user_reset(request: Request, actor: Admin, username: Id) -> PasswordOut:
+    made = users.reset_password(context_of(request), actor, username)
+    return PasswordOut(username=made.username, password=made.password)

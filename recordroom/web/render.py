@@ -1,0 +1,53 @@
+"""Templates: one Jinja2 environment, every page given the actor and its CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from fastapi.templating import Jinja2Templates
+
+from recordroom.core import DOC_TYPES
+from recordroom.web.auth import template_globals
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _when(value: dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _label(doc_type: str) -> str:
+    return doc_type.replace("_", " ").capitalize()
+
+
+templates.env.filters["when"] = _when
+templates.env.filters["label"] = _label
+templates.env.globals["DOC_TYPES"] = DOC_TYPES
+
+MESSAGES = {
+    "filed": "Document filed.",
+    "retried": "The file is back in the inbox and will be tried again.",
+    "discarded": "The quarantined file was discarded.",
+    "password": "Your password was changed.",
+    "disabled": "The account was disabled; its sessions ended.",
+    "enabled": "The account was enabled.",
+    "roles": "Roles saved; they take effect at the user's next sign-in.",
+    "signed_out": "You are signed out.",
+}
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    values = template_globals(request)
+    values["message"] = MESSAGES.get(request.query_params.get("msg", ""))
+    values.update(context or {})
+    return templates.TemplateResponse(
+        request, name, values, status_code=status, headers={"Cache-Control": "no-store"}
+    )
