@@ -6,14 +6,17 @@ route needs is checked server-side by ``recordroom.web.auth.allow``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import BaseRoute
 
 from recordroom.core import (
     AccessDeniedError,
@@ -33,6 +36,18 @@ from recordroom.web.render import render
 from recordroom.wiring import Context
 
 STATIC = Path(__file__).parent / "static"
+
+
+def api_routes(routes: Iterable[BaseRoute], prefix: str = "") -> Iterator[tuple[str, APIRoute]]:
+    """Every FastAPI route under ``routes`` with its full path, through included routers (newer
+    FastAPI keeps an included router as one entry of ``app.routes``)."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield prefix + route.path, route
+        elif hasattr(route, "original_router"):
+            context = getattr(route, "include_context", None)
+            inner = prefix + str(getattr(context, "prefix", "") or "")
+            yield from api_routes(route.original_router.routes, inner)
 
 
 def _error(request: Request, status: int, title: str, message: str) -> Response:
