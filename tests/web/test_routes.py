@@ -76,7 +76,7 @@ def app_routes(ctx: Context) -> list[tuple[str, str]]:
     return [
         (method, path)
         for path, route in api_routes(create_app(ctx).routes)
-        for method in sorted(route.methods)
+        for method in sorted(route.methods or ())
     ]
 
 
@@ -105,7 +105,7 @@ def test_declared_roles_match_the_matrix(ctx: Context) -> None:
             for dependency in route.dependant.dependencies
             for role in getattr(dependency.call, "roles", ())
         }
-        for method in route.methods:
+        for method in route.methods or ():
             expected = MATRIX.get((method, path), frozenset())
             assert declared == expected, f"{method} {path}"
 
