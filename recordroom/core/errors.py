@@ -85,7 +85,7 @@ class InvalidRequestError(RecordroomError):
 
 
 class ConflictError(RecordroomError):
-    """Someone else changed the same record first; reload it and try again."""
+    """Someone else changed the same record first, or it exists already; reload and try again."""
 
     exit_code = 9
 

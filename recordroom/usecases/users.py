@@ -29,7 +29,7 @@ from recordroom.accounts import (
     roles_text,
     token_hash,
 )
-from recordroom.core import AuthenticationError, NotFoundError, RecordroomError
+from recordroom.core import AuthenticationError, ConflictError, NotFoundError, RecordroomError
 from recordroom.core.actor import ROLES, Actor
 from recordroom.core.sql import utcnow
 from recordroom.usecases.access import require_role
@@ -142,7 +142,7 @@ def add_user(
     password = new_password()
     with ctx.unit_of_work(actor) as unit:
         if unit.session.get(UserRow, username) is not None:
-            raise RecordroomError(f"user {username!r} exists already")
+            raise ConflictError(f"user {username!r} exists already")
         unit.session.add(
             UserRow(
                 username=username,

@@ -21,6 +21,7 @@ from starlette.routing import BaseRoute
 from recordroom.core import (
     AccessDeniedError,
     AuthenticationError,
+    ConflictError,
     NotFoundError,
     RecordroomError,
 )
@@ -114,6 +115,10 @@ def create_app(ctx: Context) -> FastAPI:
     @app.exception_handler(NotFoundError)
     async def not_found(request: Request, error: NotFoundError) -> Response:
         return _error(request, 404, "Not found", str(error))
+
+    @app.exception_handler(ConflictError)
+    async def conflict(request: Request, error: ConflictError) -> Response:
+        return _error(request, 409, "Already there", str(error))
 
     @app.exception_handler(RecordroomError)
     async def refused(request: Request, error: RecordroomError) -> Response:

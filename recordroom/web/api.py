@@ -7,14 +7,14 @@ every unsafe request then carries the token in the ``X-CSRF-Token`` header.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal, get_args
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
 from recordroom.core import DOC_TYPES, Document, Patient
-from recordroom.core.actor import Actor
+from recordroom.core.actor import ROLES, Actor
 from recordroom.usecases import inbox, registry, users
 from recordroom.usecases.documents import show_document
 from recordroom.usecases.review import assign_document, list_review
@@ -29,11 +29,42 @@ from recordroom.web.auth import (
     set_session_cookie,
 )
 
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back without their zone; every one recordroom keeps is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
+
+
+Utc = Annotated[dt.datetime, AfterValidator(_utc)]
+Role = Literal["intake", "clerk", "auditor", "admin"]
+DocType = Literal[
+    "referral",
+    "lab_report",
+    "imaging_report",
+    "consult_note",
+    "progress_note",
+    "discharge_summary",
+    "operative_report",
+    "ed_note",
+    "correspondence",
+    "authorization",
+    "records_request",
+    "prior_authorization",
+    "rx_refill_request",
+    "insurance_card",
+    "intake_form",
+    "eob",
+    "fax_cover_sheet",
+    "other",
+]
+assert set(get_args(Role)) == set(ROLES) and list(get_args(DocType)) == list(DOC_TYPES)
+
 ERRORS: dict[int | str, dict[str, object]] = {
     400: {"description": "refused, with the reason"},
     401: {"description": "not signed in"},
     403: {"description": "the user lacks the role, or the CSRF token is missing"},
     404: {"description": "no such record"},
+    409: {"description": "it exists already"},
 }
 router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
 
@@ -67,7 +98,7 @@ class Hit(BaseModel):
     file: str
     doc_type: str
     patient_mrn: str | None
-    received_at: dt.datetime
+    received_at: Utc
     page: int
     snippet: str
 
@@ -86,7 +117,7 @@ class DocumentOut(BaseModel):
     sha256: str
     media_type: str
     size: int
-    received_at: dt.datetime
+    received_at: Utc
     doc_type: str
     doc_type_confidence: float
     patient_mrn: str | None
@@ -111,7 +142,7 @@ class ReviewOut(BaseModel):
 
 class Decision(BaseModel):
     patient_mrn: str = Field(min_length=1, max_length=64)
-    doc_type: str = Field(json_schema_extra={"enum": list(DOC_TYPES)})
+    doc_type: DocType
 
 
 class PatientOut(BaseModel):
@@ -131,7 +162,7 @@ class PatientOut(BaseModel):
 class DocumentSummaryOut(BaseModel):
     document_id: str
     file: str
-    received_at: dt.datetime
+    received_at: Utc
     doc_type: str
     patient_mrn: str | None
     pages: int
@@ -150,15 +181,15 @@ class JobOut(BaseModel):
     reason: str | None
     document_ids: list[str]
     attempts: int
-    created_at: dt.datetime
-    finished_at: dt.datetime | None
+    created_at: Utc
+    finished_at: Utc | None
 
 
 class QuarantinedOut(BaseModel):
     name: str
     reason: str
     size: int
-    quarantined_at: dt.datetime
+    quarantined_at: Utc
 
 
 class InboxOut(BaseModel):
@@ -176,18 +207,18 @@ class UserOut(BaseModel):
     roles: list[str]
     disabled: bool
     locked: bool
-    created_at: dt.datetime
-    last_login_at: dt.datetime | None
+    created_at: Utc
+    last_login_at: Utc | None
 
 
 class NewUser(BaseModel):
     username: str = Field(min_length=2, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]{1,63}$")
     display_name: str = Field(default="", max_length=128)
-    roles: list[str] = Field(min_length=1, max_length=4)
+    roles: list[Role] = Field(min_length=1, max_length=4)
 
 
 class Roles(BaseModel):
-    roles: list[str] = Field(min_length=1, max_length=4)
+    roles: list[Role] = Field(min_length=1, max_length=4)
 
 
 class PasswordOut(BaseModel):
