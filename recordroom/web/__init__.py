@@ -55,7 +55,7 @@ def _error(request: Request, status: int, title: str, message: str) -> Response:
     if is_api(request):
         return JSONResponse({"detail": message}, status_code=status)
     return render(
-        request, "error.html", {"title": title, "message": message, "status": status}, status
+        request, "error.html", {"title": title, "detail": message, "status": status}, status
     )
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 
 from recordroom.core import DOC_TYPES
 from recordroom.web.auth import template_globals
@@ -26,7 +27,13 @@ def _label(doc_type: str) -> str:
     return doc_type.replace("_", " ").capitalize()
 
 
+def _highlight(snippet: str) -> Markup:
+    """A search snippet with the matched words (between [ and ]) marked."""
+    return Markup(str(escape(snippet)).replace("[", "<mark>").replace("]", "</mark>"))
+
+
 templates.env.filters["when"] = _when
+templates.env.filters["highlight"] = _highlight
 templates.env.filters["label"] = _label
 templates.env.globals["DOC_TYPES"] = DOC_TYPES
 
