@@ -15,7 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from recordroom import accounts
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from recordroom.web import create_app
 from recordroom.wiring import Context, open_context
 from tests.web.seed import PASSWORD, Seeded, seed_records

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from recordroom.settings import load_settings
+from recordroom.core.settings import load_settings
 from recordroom.wiring import open_context
 from tests.web.seed import PASSWORD, Seeded, seed_records
 
