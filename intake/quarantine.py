@@ -10,6 +10,7 @@ from pathlib import Path
 
 from recordroom.core import NotFoundError
 from recordroom.core.files import fsync_dir
+from recordroom.core.hashing import file_sha256
 
 REASON_SUFFIX = ".reason.txt"
 
@@ -57,6 +58,12 @@ def _quarantined(quarantine_dir: Path, name: str) -> Path:
     if Path(name).name != name or name.startswith(".") or not path.is_file():
         raise NotFoundError(f"there is no quarantined file named {name!r}")
     return path
+
+
+def quarantined_sha256(quarantine_dir: Path, name: str) -> str:
+    """The SHA-256 of a quarantined file: what the audit trail names it by (its name may hold
+    a patient's name)."""
+    return file_sha256(_quarantined(quarantine_dir, name))
 
 
 def retry(quarantine_dir: Path, inbox: Path, name: str) -> Path:

@@ -55,7 +55,7 @@ def page_image(
         document = get_document(unit.session, document_id)
         png = _page_png(ctx, document, page)
         unit.record(
-            "document.page_image",
+            "document.export",
             document_ids=[document.id],
             patient_mrns=[document.patient_mrn or ""],
             detail=f"page {page}{' thumbnail' if small else ''}",
@@ -74,7 +74,7 @@ def original_file(ctx: Context, actor: Actor, document_id: str) -> StoredFile:
             raise NotFoundError(f"document {document.id} has no stored original")
         data = ctx.store.get(document.original_key)
         unit.record(
-            "document.download",
+            "document.export",
             document_ids=[document.id],
             patient_mrns=[document.patient_mrn or ""],
         )

@@ -57,8 +57,9 @@ def inbox_overview(
         )
         done_count = count_jobs(unit.session, statuses=done, finished_since=midnight)
         unit.record(
-            "inbox.view",
+            "search",
             document_ids=[d for job in done_today for d in job.document_ids],
+            detail="inbox",
         )
     return InboxOverview(
         waiting=tuple(waiting[:WAITING_SHOWN]),
@@ -74,8 +75,9 @@ def retry_quarantined(ctx: Context, actor: Actor, name: str) -> str:
     """Send a quarantined file back to the inbox; returns the name it has there."""
     require_role(actor, "intake")
     with ctx.unit_of_work(actor) as unit:
+        sha256 = quarantine.quarantined_sha256(ctx.settings.quarantine_dir, name)
         target = quarantine.retry(ctx.settings.quarantine_dir, ctx.settings.inbox, name)
-        unit.record("quarantine.retry", detail=name)
+        unit.record("document.update", detail=f"quarantined file {sha256} back to the inbox")
     return target.name
 
 
@@ -83,5 +85,6 @@ def discard_quarantined(ctx: Context, actor: Actor, name: str) -> None:
     """Delete a quarantined file for good (it is not a record)."""
     require_role(actor, "intake")
     with ctx.unit_of_work(actor) as unit:
+        sha256 = quarantine.quarantined_sha256(ctx.settings.quarantine_dir, name)
         quarantine.discard(ctx.settings.quarantine_dir, name)
-        unit.record("quarantine.discard", detail=name)
+        unit.record("document.delete", detail=f"quarantined file {sha256} discarded")

@@ -123,7 +123,6 @@ def list_users(ctx: Context, actor: Actor) -> list[User]:
     now = utcnow()
     with ctx.unit_of_work(actor) as unit:
         rows = unit.session.scalars(select(UserRow).order_by(UserRow.username)).all()
-        unit.record("users.list")
         return [_user(row, now) for row in rows]
 
 
@@ -154,7 +153,7 @@ def add_user(
                 must_change_password=True,
             )
         )
-        unit.record("user.add", detail=f"{username} roles={roles_text(chosen)}")
+        unit.record("user.update", detail=f"{username} roles={roles_text(chosen)}")
     return Password(username, password)
 
 
@@ -167,7 +166,7 @@ def set_roles(ctx: Context, actor: Actor, username: str, roles: Iterable[str]) -
             raise RecordroomError("you cannot take the admin role from yourself")
         row.roles = roles_text(chosen)
         _end_sessions(unit.session, username)  # new roles take effect at the next sign-in
-        unit.record("user.roles", detail=f"{username} roles={row.roles}")
+        unit.record("user.update", detail=f"{username} roles={row.roles}")
         return _user(row, utcnow())
 
 
@@ -181,7 +180,7 @@ def disable_user(ctx: Context, actor: Actor, username: str, *, disabled: bool = 
         row.disabled = disabled
         if disabled:
             _end_sessions(unit.session, username)
-        unit.record("user.disable" if disabled else "user.enable", detail=username)
+        unit.record("user.update", detail=f"{'disabled' if disabled else 'enabled'} {username}")
         return _user(row, utcnow())
 
 
@@ -197,7 +196,7 @@ def reset_password(ctx: Context, actor: Actor, username: str) -> Password:
         row.locked_until = None
         row.must_change_password = True
         _end_sessions(unit.session, username)
-        unit.record("user.reset_password", detail=username)
+        unit.record("user.update", detail=f"password reset for {username}")
     return Password(username, password)
 
 
@@ -226,7 +225,7 @@ def create_first_admin(ctx: Context, actor: Actor) -> Password | None:
                 must_change_password=False,
             )
         )
-        unit.record("user.add", detail=f"{username} roles=admin (first admin)")
+        unit.record("user.update", detail=f"{username} roles=admin (first admin)")
     return Password(username, password)
 
 
@@ -259,7 +258,7 @@ def sign_in(ctx: Context, caller: Actor, username: str, password: str) -> WebSes
                 row.failed_logins = 0
                 failure = "wrong password; account locked"
         if failure is not None:
-            unit.record("user.login_failed", detail=f"{username}: {failure}")
+            unit.record("login", detail=f"{username}: {failure}")
         else:
             assert row is not None
             row.failed_logins = 0
@@ -282,7 +281,7 @@ def sign_in(ctx: Context, caller: Actor, username: str, password: str) -> WebSes
             actor = dataclasses.replace(
                 caller, user_id=row.username, roles=roles_of(row), display_name=row.display_name
             )
-            unit.record("user.login", detail=row.username)
+            unit.record("login", detail=row.username)
             return WebSession(token, csrf, actor, row.must_change_password)
     raise AuthenticationError(
         "the user name or password is wrong, or the account is locked or disabled; "
@@ -303,7 +302,7 @@ def resume_session(ctx: Context, caller: Actor, token: str) -> WebSession | None
         if user is None or user.disabled or now - aware(row.last_seen_at) > idle:
             unit.session.delete(row)
             if user is not None and not user.disabled:
-                unit.record("user.logout", detail=f"{user.username}: idle timeout")
+                unit.record("logout", detail=f"{user.username}: idle timeout")
             return None
         # One write a minute at most: the idle clock needs no finer grain.
         if now - aware(row.last_seen_at) > dt.timedelta(seconds=60):
@@ -319,7 +318,7 @@ def sign_out(ctx: Context, actor: Actor, token: str) -> None:
         row = unit.session.get(WebSessionRow, token_hash(token))
         if row is not None:
             unit.session.delete(row)
-            unit.record("user.logout", detail=actor.user_id)
+            unit.record("logout", detail=actor.user_id)
 
 
 def change_password(ctx: Context, actor: Actor, current: str, new: str) -> None:
@@ -334,4 +333,4 @@ def change_password(ctx: Context, actor: Actor, current: str, new: str) -> None:
             raise RecordroomError("the new password must differ from the current one")
         row.password_hash = hash_password(new)
         row.must_change_password = False
-        unit.record("user.change_password", detail=actor.user_id)
+        unit.record("user.update", detail=f"{actor.user_id} changed their password")
