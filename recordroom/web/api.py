@@ -315,7 +315,10 @@ def api_search(
     patient: Annotated[str | None, Query(max_length=64)] = None,
     type: Annotated[str | None, Query(max_length=32)] = None,
     sender: Annotated[str | None, Query(max_length=200)] = None,
+    received_from: Annotated[dt.date | None, Query(alias="from")] = None,
+    received_to: Annotated[dt.date | None, Query(alias="to")] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> list[Hit]:
     """Full-text search (every word; ``word*`` for a prefix) with metadata filters."""
     hits = search_documents(
@@ -325,7 +328,12 @@ def api_search(
         patient_mrn=patient or None,
         doc_type=type or None,
         sender=sender or None,
+        received_from=(
+            dt.datetime.combine(received_from, dt.time.min, dt.UTC) if received_from else None
+        ),
+        received_to=dt.datetime.combine(received_to, dt.time.max, dt.UTC) if received_to else None,
         limit=limit,
+        offset=offset,
     )
     return [Hit.model_validate(hit.as_json()) for hit in hits]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Annotated
 from urllib.parse import quote
@@ -282,6 +283,17 @@ def patient_page(request: Request, actor: Reader, mrn: str) -> Response:
     return render(request, "patient.html", {"record": record})
 
 
+def _day(text: str, *, end: bool = False) -> dt.datetime | None:
+    """A YYYY-MM-DD field as the start (or the end) of that day in UTC; None when empty or
+    not a date."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    moment = dt.datetime.combine(day, dt.time.max if end else dt.time.min, dt.UTC)
+    return moment
+
+
 @router.get("/search")
 def search_page(
     request: Request,
@@ -290,9 +302,11 @@ def search_page(
     patient: Annotated[str, Query(max_length=64)] = "",
     type: Annotated[str, Query(max_length=32)] = "",
     sender: Annotated[str, Query(max_length=200)] = "",
+    start: Annotated[str, Query(alias="from", max_length=10)] = "",
+    end: Annotated[str, Query(alias="to", max_length=10)] = "",
     offset: Offset = 0,
 ) -> Response:
-    asked = any(value.strip() for value in (q, patient, type, sender))
+    asked = any(value.strip() for value in (q, patient, type, sender, start, end))
     hits = (
         search_documents(
             context_of(request),
@@ -301,7 +315,10 @@ def search_page(
             patient_mrn=patient.strip() or None,
             doc_type=type if type in DOC_TYPES else None,
             sender=sender.strip() or None,
-            limit=offset + PAGE_SIZE + 1,
+            received_from=_day(start),
+            received_to=_day(end, end=True),
+            limit=PAGE_SIZE + 1,
+            offset=offset,
         )
         if asked
         else []
@@ -314,11 +331,13 @@ def search_page(
             "patient": patient,
             "type": type,
             "sender": sender,
+            "start": start,
+            "end": end,
             "asked": asked,
-            "hits": hits[offset : offset + PAGE_SIZE],
+            "hits": hits[:PAGE_SIZE],
             "offset": offset,
             "page_size": PAGE_SIZE,
-            "more": len(hits) > offset + PAGE_SIZE,
+            "more": len(hits) > PAGE_SIZE,
         },
     )
 

@@ -187,3 +187,12 @@ def test_wrong_password_is_refused_and_the_form_comes_back(
     )
     assert answer.status_code == 401 and "user name or password is wrong" in answer.text
     assert 'name="password"' in answer.text
+
+
+def test_search_by_date_received(as_role: dict[str, TestClient], seeded: Seeded) -> None:
+    clerk = as_role["clerk"]
+    today = dt.date.today()
+    found = clerk.get("/search", params={"q": "metformin", "from": today.isoformat()})
+    assert f"/documents/{seeded.filed_id}" in found.text
+    later = (today + dt.timedelta(days=1)).isoformat()
+    assert "No document matches" in clerk.get("/search", params={"from": later}).text
