@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -10,8 +11,9 @@ from sqlalchemy import update
 from recordroom.accounts import UserRow, WebSessionRow
 from recordroom.core import AccessDeniedError, AuthenticationError, RecordroomError
 from recordroom.core.actor import Actor
+from recordroom.core.settings import load_settings
 from recordroom.usecases import users
-from recordroom.wiring import Context
+from recordroom.wiring import Context, open_context
 from tests.web.seed import ADMIN
 
 WEB = Actor("anonymous", door="web", network_address="127.0.0.1")
@@ -123,3 +125,21 @@ def test_a_user_changes_their_password(ctx: Context) -> None:
         users.change_password(ctx, jane, "not it", "a long enough password")
     users.change_password(ctx, jane, password, "a long enough password")
     assert not users.sign_in(ctx, WEB, "jane", "a long enough password").must_change_password
+
+
+def test_accounts_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    """The same accounts, sessions and lockout on a real PostgreSQL server."""
+    settings = load_settings(
+        environ={"RECORDROOM_HOME": str(tmp_path / "pg"), "RECORDROOM_DATABASE_URL": postgres_url},
+        cwd=tmp_path,
+    )
+    with open_context(settings) as ctx:
+        password = _new(ctx, roles=("clerk", "auditor"))
+        session = users.sign_in(ctx, WEB, "jane", password)
+        assert users.resume_session(ctx, WEB, session.token) is not None
+        for _ in range(settings.login_max_failures):
+            with pytest.raises(AuthenticationError):
+                users.sign_in(ctx, WEB, "jane", "wrong")
+        assert [u.locked for u in users.list_users(ctx, ADMIN)] == [True]
+        users.disable_user(ctx, ADMIN, "jane")
+        assert users.resume_session(ctx, WEB, session.token) is None
