@@ -12,6 +12,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from indexer.models import DocumentRow, JobRow, PatientRow
+from indexer.patients import to_patient
 from recordroom.core import NotFoundError, Patient
 
 
@@ -65,22 +66,6 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=dt.UTC)
 
 
-def patient_record(row: PatientRow) -> Patient:
-    return Patient(
-        mrn=row.mrn,
-        last_name=row.last_name,
-        first_name=row.first_name,
-        birth_date=row.birth_date,
-        middle_name=row.middle_name,
-        sex=row.sex,
-        phone=row.phone,
-        address_line=row.address_line,
-        city=row.city,
-        state=row.state,
-        postal_code=row.postal_code,
-    )
-
-
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m-%d-%Y", "%m/%d/%y")
 
 
@@ -116,21 +101,21 @@ def find_patients(session: Session, query: str, *, limit: int = 25) -> list[Pati
     rows = session.scalars(
         statement.order_by(PatientRow.last_name, PatientRow.first_name, PatientRow.mrn).limit(limit)
     ).all()
-    return [patient_record(row) for row in rows]
+    return [to_patient(row) for row in rows]
 
 
 def get_patient(session: Session, mrn: str) -> Patient:
     row = session.get(PatientRow, mrn)
     if row is None:
         raise NotFoundError(f"there is no patient with MRN {mrn} in the registry")
-    return patient_record(row)
+    return to_patient(row)
 
 
 def patients_by_mrn(session: Session, mrns: Sequence[str]) -> dict[str, Patient]:
     if not mrns:
         return {}
     rows = session.scalars(select(PatientRow).where(PatientRow.mrn.in_(set(mrns)))).all()
-    return {row.mrn: patient_record(row) for row in rows}
+    return {row.mrn: to_patient(row) for row in rows}
 
 
 def _summary(row: DocumentRow) -> DocumentSummary:

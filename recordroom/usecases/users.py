@@ -111,6 +111,20 @@ def _get(session: Session, username: str) -> UserRow:
     return row
 
 
+def _new_user(
+    username: str, display_name: str, roles: frozenset[str], password: str, *, must_change: bool
+) -> UserRow:
+    return UserRow(
+        username=username,
+        display_name=display_name.strip()[:128],
+        roles=roles_text(roles),
+        password_hash=hash_password(password),
+        disabled=False,
+        failed_logins=0,
+        must_change_password=must_change,
+    )
+
+
 def _end_sessions(session: Session, username: str) -> None:
     session.execute(delete(WebSessionRow).where(WebSessionRow.username == username))
 
@@ -142,17 +156,7 @@ def add_user(
     with ctx.unit_of_work(actor) as unit:
         if unit.session.get(UserRow, username) is not None:
             raise ConflictError(f"user {username!r} exists already")
-        unit.session.add(
-            UserRow(
-                username=username,
-                display_name=display_name.strip()[:128],
-                roles=roles_text(chosen),
-                password_hash=hash_password(password),
-                disabled=False,
-                failed_logins=0,
-                must_change_password=True,
-            )
-        )
+        unit.session.add(_new_user(username, display_name, chosen, password, must_change=True))
         unit.record("user.update", detail=f"{username} roles={roles_text(chosen)}")
     return Password(username, password)
 
@@ -215,15 +219,7 @@ def create_first_admin(ctx: Context, actor: Actor) -> Password | None:
             username = f"{FIRST_ADMIN}{counter}"
         password = new_password()
         unit.session.add(
-            UserRow(
-                username=username,
-                display_name="Administrator",
-                roles="admin",
-                password_hash=hash_password(password),
-                disabled=False,
-                failed_logins=0,
-                must_change_password=False,
-            )
+            _new_user(username, "Administrator", frozenset({"admin"}), password, must_change=False)
         )
         unit.record("user.update", detail=f"{username} roles=admin (first admin)")
     return Password(username, password)
