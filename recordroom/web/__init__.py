@@ -25,7 +25,7 @@ from recordroom.core import (
     NotFoundError,
     RecordroomError,
 )
-from recordroom.web import api, pages
+from recordroom.web import api, pages, requests
 from recordroom.web.auth import (
     CsrfError,
     NotSignedIn,
@@ -72,6 +72,7 @@ def create_app(ctx: Context) -> FastAPI:
     app.state.ctx = ctx
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
+    app.include_router(requests.router)
     app.include_router(api.router)
 
     @app.exception_handler(NotSignedIn)

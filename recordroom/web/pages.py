@@ -12,7 +12,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 
 from recordroom.core import DOC_TYPES, AuthenticationError, RecordroomError
 from recordroom.core.actor import Actor
-from recordroom.usecases import document_files, inbox, registry, users
+from recordroom.usecases import document_files, inbox, registry, roi, users
 from recordroom.usecases.documents import show_document
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import search_documents
@@ -279,8 +279,10 @@ def patients_page(
 
 @router.get("/patients/{mrn}")
 def patient_page(request: Request, actor: Reader, mrn: str) -> Response:
-    record = registry.show_patient(context_of(request), actor, mrn)
-    return render(request, "patient.html", {"record": record})
+    ctx = context_of(request)
+    record = registry.show_patient(ctx, actor, mrn)
+    accounting = roi.accounting_of_disclosures(ctx, actor, mrn) if actor.has_role("clerk") else None
+    return render(request, "patient.html", {"record": record, "accounting": accounting})
 
 
 def _day(text: str, *, end: bool = False) -> dt.datetime | None:

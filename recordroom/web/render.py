@@ -46,6 +46,13 @@ MESSAGES = {
     "enabled": "The account was enabled.",
     "roles": "Roles saved; they take effect at the user's next sign-in.",
     "signed_out": "You are signed out.",
+    "request_new": "Request logged; its due date is set.",
+    "checked": "Review begun: the checks below are up to date.",
+    "element": "Authorization element confirmed.",
+    "identity": "Identity check recorded.",
+    "approved": "Request approved; the fee is quoted.",
+    "closed": "Request closed.",
+    "cancelled": "Request cancelled.",
 }
 
 

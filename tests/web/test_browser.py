@@ -135,7 +135,7 @@ def _shot(page: object, name: str, *, full: bool = True) -> None:
 def test_each_role_signs_in_and_sees_its_pages(live: LiveApp, browser: object) -> None:
     expected = {
         "intake": {"Inbox", "Review", "Search", "Patients"},
-        "clerk": {"Search", "Patients"},
+        "clerk": {"Search", "Patients", "Requests"},
         "auditor": set(),
         "admin": {"Users"},
     }
@@ -255,4 +255,40 @@ def test_keyboard_reaches_the_skip_link_with_a_visible_focus(
         "getComputedStyle(document.activeElement).outlineStyle"
     )
     assert outline != "none"
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def test_clerk_walks_a_release_to_the_downloaded_packet(live: LiveApp, browser: object) -> None:
+    page = _page(browser)
+    _sign_in(page, live, "clerk")
+    page.click("header >> text=Requests")  # type: ignore[attr-defined]
+    page.click("text=New request")  # type: ignore[attr-defined]
+    page.select_option("#request_type", "right_of_access")  # type: ignore[attr-defined]
+    page.fill("#patient_mrn", "MRN1002")  # type: ignore[attr-defined]
+    page.select_option("#delivery", "link")  # type: ignore[attr-defined]
+    page.select_option("#requester_type", "patient")  # type: ignore[attr-defined]
+    page.fill("#requester_name", "James Okafor")  # type: ignore[attr-defined]
+    page.fill("#requester_address", "4 Oak Lane, Springfield")  # type: ignore[attr-defined]
+    page.check("input[name=complete_record]")  # type: ignore[attr-defined]
+    _shot(page, "13-request-new")
+    page.click("text=Log the request")  # type: ignore[attr-defined]
+    assert "Request logged" in page.inner_text("main")  # type: ignore[attr-defined]
+    page.click("text=Begin review")  # type: ignore[attr-defined]
+    assert "identity" in page.inner_text("main")  # type: ignore[attr-defined]
+    page.select_option("#method", "photo_id")  # type: ignore[attr-defined]
+    page.fill("#note", "driver's licence seen")  # type: ignore[attr-defined]
+    page.click("text=Record the check")  # type: ignore[attr-defined]
+    _shot(page, "14-request-ready")
+    page.click("button:has-text('Approve')")  # type: ignore[attr-defined]
+    assert "Request approved" in page.inner_text("main")  # type: ignore[attr-defined]
+    page.click("text=Fulfil the request")  # type: ignore[attr-defined]
+    assert "fulfilled" in page.inner_text("main")  # type: ignore[attr-defined]
+    _shot(page, "15-released", full=False)
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.click("text=Download the packet")  # type: ignore[attr-defined]
+    saved = SCREENS.parent / "release-packet.pdf"
+    download.value.save_as(saved)
+    assert saved.read_bytes().startswith(b"%PDF")
+    page.click("header >> text=Requests")  # type: ignore[attr-defined]
+    _shot(page, "16-requests")
     page.context.close()  # type: ignore[attr-defined]

@@ -18,6 +18,7 @@ EVERYONE = frozenset(ROLES)
 INTAKE = frozenset({"intake"})
 READERS = frozenset({"intake", "clerk"})
 ADMIN = frozenset({"admin"})
+CLERK = frozenset({"clerk"})
 
 # Routes anyone may call without signing in.
 PUBLIC = {
@@ -25,6 +26,7 @@ PUBLIC = {
     ("GET", "/login"),
     ("POST", "/login"),
     ("POST", "/api/login"),
+    ("GET", "/roi/download/{token}"),  # the recipient's link: the signed token is the key
 }
 # Who may call each route once signed in. A new route must be added here, or the test fails.
 MATRIX: dict[tuple[str, str], frozenset[str]] = {
@@ -44,6 +46,21 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/patients"): READERS,
     ("GET", "/patients/{mrn}"): READERS,
     ("GET", "/search"): READERS,
+    ("GET", "/requests"): CLERK,
+    ("GET", "/requests/new"): CLERK,
+    ("POST", "/requests"): CLERK,
+    ("GET", "/requests/{request_id}"): CLERK,
+    ("POST", "/requests/{request_id}/check"): CLERK,
+    ("POST", "/requests/{request_id}/elements/{element}"): CLERK,
+    ("POST", "/requests/{request_id}/identity"): CLERK,
+    ("POST", "/requests/{request_id}/approve"): CLERK,
+    ("POST", "/requests/{request_id}/deny"): CLERK,
+    ("POST", "/requests/{request_id}/extend"): CLERK,
+    ("POST", "/requests/{request_id}/fulfil"): CLERK,
+    ("GET", "/requests/{request_id}/packet"): CLERK,
+    ("POST", "/requests/{request_id}/close"): CLERK,
+    ("POST", "/requests/{request_id}/cancel"): CLERK,
+    ("GET", "/patients/{mrn}/accounting.{kind}"): CLERK,
     ("GET", "/users"): ADMIN,
     ("POST", "/users"): ADMIN,
     ("POST", "/users/{username}/roles"): ADMIN,
@@ -87,6 +104,10 @@ def concrete(path: str, seeded: Seeded) -> str:
         "mrn": "MRN1002",
         "name": "no-such-file.pdf",  # retry/discard must not use up the seeded file here
         "username": "matrix-target",
+        "request_id": "no-such-request",
+        "element": "signature",
+        "kind": "csv",
+        "token": "not-a-token",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
 
