@@ -14,17 +14,6 @@ from recordroom.core.actor import Actor
 from recordroom.usecases import roi, roi_files
 from recordroom.web.auth import allow, caller, context_of
 from recordroom.web.render import render
-from release_of_information.elements import ELEMENTS
-from release_of_information.vocabulary import (
-    DELIVERIES,
-    DENIAL_GROUNDS,
-    IDENTITY_METHODS,
-    REQUEST_TYPES,
-    REQUESTER_TYPES,
-    REVIEWABLE_GROUNDS,
-    STATUSES,
-    UNREVIEWABLE_GROUNDS,
-)
 
 router = APIRouter(include_in_schema=False)
 Clerk = Annotated[Actor, Depends(allow("clerk"))]
@@ -32,15 +21,13 @@ Text = Annotated[str, Form(max_length=2000)]
 PAGE_SIZE = 25
 
 VOCABULARY = {
-    "request_types": REQUEST_TYPES,
-    "requester_types": REQUESTER_TYPES,
-    "deliveries": DELIVERIES,
-    "identity_methods": IDENTITY_METHODS,
-    "denial_grounds": DENIAL_GROUNDS,
-    "unreviewable": UNREVIEWABLE_GROUNDS,
-    "reviewable": REVIEWABLE_GROUNDS,
-    "elements": ELEMENTS,
-    "statuses": STATUSES,
+    "request_types": roi.REQUEST_TYPES,
+    "requester_types": roi.REQUESTER_TYPES,
+    "deliveries": roi.DELIVERIES,
+    "identity_methods": roi.IDENTITY_METHODS,
+    "denial_grounds": roi.DENIAL_GROUNDS,
+    "elements": roi.ELEMENTS,
+    "statuses": roi.STATUSES,
 }
 
 
@@ -75,7 +62,7 @@ def requests_page(
         context_of(request),
         actor,
         overdue=bool(overdue),
-        status=status if status in STATUSES else None,
+        status=status if status in roi.STATUSES else None,
     )
     views.sort(key=lambda v: (v.status not in ("received", "in_review", "approved"), v.due))
     return render(
