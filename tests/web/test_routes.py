@@ -4,6 +4,7 @@ page; sign-in required; CSRF on every unsafe method; cookie flags."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +13,7 @@ from recordroom.core.actor import ROLES
 from recordroom.web import api_routes, create_app
 from recordroom.wiring import Context
 from tests.web.conftest import csrf_of
-from tests.web.seed import Seeded
+from tests.web.seed import PASSWORD, Seeded
 
 EVERYONE = frozenset(ROLES)
 INTAKE = frozenset({"intake"})
@@ -196,36 +197,26 @@ def test_login_form_needs_its_own_token(client: TestClient, seeded: Seeded) -> N
     assert answer.status_code == 401 and "expired" in answer.text
 
 
-def test_session_cookie_is_httponly_and_samesite(client: TestClient, seeded: Seeded) -> None:
-    from tests.web.seed import PASSWORD
-
+def _sign_in_answer(client: TestClient, username: str, next_page: str = "/") -> Any:
     page = client.get("/login")
-    answer = client.post(
+    return client.post(
         "/login",
         data={
-            "username": seeded.passwords["clerk"],
+            "username": username,
             "password": PASSWORD,
             "csrf_token": csrf_of(page.text),
+            "next": next_page,
         },
         follow_redirects=False,
     )
-    cookie = answer.headers["set-cookie"]
+
+
+def test_session_cookie_is_httponly_and_samesite(client: TestClient, seeded: Seeded) -> None:
+    cookie = _sign_in_answer(client, seeded.passwords["clerk"]).headers["set-cookie"]
     assert "rr_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
     assert "Secure" not in cookie  # plain HTTP here; over TLS the cookie is Secure
 
 
 def test_next_never_leaves_the_site(client: TestClient, seeded: Seeded) -> None:
-    from tests.web.seed import PASSWORD
-
-    page = client.get("/login")
-    answer = client.post(
-        "/login",
-        data={
-            "username": seeded.passwords["clerk"],
-            "password": PASSWORD,
-            "csrf_token": csrf_of(page.text),
-            "next": "//evil.example/",
-        },
-        follow_redirects=False,
-    )
+    answer = _sign_in_answer(client, seeded.passwords["clerk"], "//evil.example/")
     assert answer.headers["location"] == "/"
