@@ -18,7 +18,7 @@ from recordroom.core.hashing import file_sha256
 from recordroom.usecases import users
 from recordroom.wiring import Context
 from storage import derivative_key, original_key
-from tests.samples import render_page, write_text_pdf
+from synthetic.files import render_page, write_text_pdf
 
 PASSWORD = "correct horse battery"
 ADMIN = Actor("os:test", frozenset(ROLES), door="cli")

@@ -1,7 +1,7 @@
 """users and web sessions
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0008
 Create Date: 2026-11-29
 
 Accounts of the web app and API (``recordroom.accounts``): users with roles and argon2id password
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
