@@ -1,8 +1,11 @@
 """``TesseractEngine``: the OCR stage as a sequence of small steps.
 
 check the file → plan its pages (text layer or OCR) → OCR the pages in parallel → assemble the
-result and the searchable PDF. Pages run in a process pool only when there are several to OCR, so
-a one-page scan or a born-digital PDF never pays the pool's start-up.
+result and the searchable PDF. Each worker process of the pool loads tesseract once (through
+tesserocr, or the command as a fallback: ``ocr.tesseract``) and reads every page it is given with
+it. A long-running caller (``watch``, ``serve``, ``ingest``) calls ``start()`` so the workers load
+while it gets ready and every file, one page or many, shares the pool; a one-off ``ocr`` of a
+one-page scan or a born-digital PDF never pays the pool's start-up.
 """
 
 from __future__ import annotations
@@ -62,8 +65,21 @@ class TesseractEngine:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        self._engine = tesseract.engine_config(
+            settings.ocr_engine,
+            settings.ocr_languages,
+            settings.ocr_tessdata,
+            settings.ocr_timeout_seconds,
+        )
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._warm = False
+        self._warming: threading.Thread | None = None
+
+    @property
+    def backend(self) -> tesseract.Backend:
+        """The engine that reads the pages: ``tesserocr`` or ``pytesseract``."""
+        return self._engine.backend
 
     def __enter__(self) -> TesseractEngine:
         return self
@@ -76,8 +92,28 @@ class TesseractEngine:
     ) -> None:
         self.close()
 
+    def start(self) -> None:
+        """Start the worker processes in the background, each loading tesseract, and send every
+        later page to them: the first file finds the engine loaded."""
+        self._warm = True
+        if self._settings.ocr_worker_count > 1 and self._warming is None:
+            self._warming = threading.Thread(target=self._start_workers, name="ocr-start")
+            self._warming.start()
+
+    def _start_workers(self) -> None:
+        executor = self._executor()
+        # The pool starts a worker for each task waiting when no worker is idle.
+        for future in [
+            executor.submit(tesseract.prepare_worker, self._engine)
+            for _ in range(self._settings.ocr_worker_count)
+        ]:
+            future.result()
+
     def close(self) -> None:
         """Stop the worker processes (they start again on the next file that needs them)."""
+        if self._warming is not None:
+            self._warming.join()
+            self._warming = None
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -85,8 +121,7 @@ class TesseractEngine:
     def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
         media_type = check_file(path, self._settings)
         options = OcrOptions(
-            languages=self._settings.ocr_languages,
-            timeout=self._settings.ocr_timeout_seconds,
+            engine=self._engine,
             max_pixels=self._settings.max_image_pixels,
             want_pdf=make_searchable_pdf,
             work_dir=self._settings.work_dir,
@@ -152,9 +187,11 @@ class TesseractEngine:
         )
 
     def _run(self, jobs: Sequence[PageJob]) -> list[PageOutcome]:
-        workers = min(self._settings.ocr_worker_count, len(jobs))
+        if not jobs:
+            return []
         # A daemon process (a multiprocessing worker of the caller's) may not start children.
-        if workers <= 1 or multiprocessing.current_process().daemon:
+        alone = self._settings.ocr_worker_count <= 1 or multiprocessing.current_process().daemon
+        if alone or (len(jobs) == 1 and not self._warm):
             return [ocr_page(job) for job in jobs]
         executor = self._executor()
         futures = [executor.submit(ocr_page, job) for job in jobs]
@@ -178,9 +215,12 @@ class TesseractEngine:
         if self._pool is None:
             # forkserver: workers do not inherit the caller's threads (watcher, database).
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["ocr.pages"])
+            preload = ["ocr.pages"] + (["ocr.api"] if self.backend == "tesserocr" else [])
+            context.set_forkserver_preload(preload)
             self._pool = ProcessPoolExecutor(
                 max_workers=self._settings.ocr_worker_count,
                 mp_context=context,
+                initializer=tesseract.prepare_worker,
+                initargs=(self._engine,),
             )
         return self._pool

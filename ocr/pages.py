@@ -29,8 +29,7 @@ SourceKind = Literal["pdf", "image"]
 class OcrOptions:
     """The settings a page worker needs, small enough to send to another process."""
 
-    languages: str
-    timeout: int
+    engine: tesseract.EngineConfig
     max_pixels: int
     want_pdf: bool
     work_dir: Path | None = None  # private scratch folder (under the home); None: the system's
@@ -79,13 +78,8 @@ def _recognise(page: PageImage, workdir: Path, label: str, job: PageJob) -> _Rea
     png = images.png_bytes(page)
     image_path = workdir / f"{label}.png"
     image_path.write_bytes(png)
-    result = tesseract.recognise(
-        image_path,
-        name=job.name,
-        languages=job.options.languages,
-        dpi=page.dpi,
-        timeout=job.options.timeout,
-        want_pdf=job.options.want_pdf,
+    result = tesseract.page_reader(job.options.engine).recognise(
+        image_path, name=job.name, dpi=page.dpi, want_pdf=job.options.want_pdf
     )
     return _Reading(page, png, result)
 
@@ -94,8 +88,8 @@ def _upright(first: _Reading, workdir: Path, job: PageJob) -> tuple[_Reading, in
     """The page turned upright when that is clearly right, else the page as it came."""
     if orientation.looks_upright(first.result):
         return first, 0
-    osd = tesseract.detect_orientation(
-        workdir / "page.png", name=job.name, dpi=first.page.dpi, timeout=job.options.timeout
+    osd = tesseract.page_reader(job.options.engine).detect_orientation(
+        workdir / "page.png", name=job.name, dpi=first.page.dpi
     )
     if osd is None or osd.rotate == 0:
         return first, 0

@@ -1,22 +1,35 @@
-"""Running the tesseract command (the one ``pytesseract`` names): one call per page for words,
-confidences and the PDF page, a second (OSD) only when orientation is in doubt. Failures become
-``OcrEngineError``."""
+"""Tesseract, whichever way it is reached: what a page reader returns, which engine to use, where
+its language data is, and one loaded reader per process (per thread in the caller's process).
+
+Two readers satisfy ``PageReader``: ``ocr.api.ApiReader`` keeps the engine loaded in the process
+through tesserocr (the models are read once, not for every page); ``ocr.command.CommandReader``
+runs the ``tesseract`` command through pytesseract, a process a page, where tesserocr's wheel is
+not available. Both read the same PNG with the same options and hand back the same records.
+"""
 
 from __future__ import annotations
 
 import csv
+import importlib
 import io
-import os
-import re
-import subprocess
-from collections.abc import Iterator
-from contextlib import contextmanager
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-
-import pytesseract
+from typing import Literal, Protocol
 
 from recordroom.core import OcrEngineError
+
+Backend = Literal["tesserocr", "pytesseract"]
+
+# Where Debian (and other distributions) put the language packs, newest first.
+TESSDATA_FOLDERS: tuple[Path, ...] = (
+    Path("/usr/share/tesseract-ocr/5/tessdata"),
+    Path("/usr/share/tesseract-ocr/4.00/tessdata"),
+    Path("/usr/share/tessdata"),
+    Path("/usr/local/share/tessdata"),
+)
+TSV_COLUMNS = "level page_num block_num par_num line_num word_num left top width height conf text"
+TSV_HEADER = TSV_COLUMNS.replace(" ", "\t") + "\n"  # the command writes it; the API does not
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,58 +53,120 @@ class Orientation:
     script_confidence: float
 
 
-class _Failed(Exception):
-    """Tesseract ran and exited with an error (OSD's "too few characters" is one)."""
+@dataclass(frozen=True, slots=True)
+class EngineConfig:
+    """Which engine reads pages and with what: small enough to send to a worker process."""
 
-    def __init__(self, status: int) -> None:
-        super().__init__(status)
-        self.status = status
-
-
-def _environment() -> dict[str, str]:
-    """The caller's environment with one thread per tesseract: pages run in parallel already, and
-    OpenMP threads on top of that make tesseract slower, not faster (it reads this only from its
-    environment)."""
-    return {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    backend: Backend
+    languages: str
+    tessdata: str  # the folder of the language packs; "" lets the command use its own
+    timeout: int  # seconds a page may take
 
 
-def _run(arguments: list[str], *, name: str, timeout: int) -> str:
-    """Run tesseract with ``arguments``; its standard output. Raises ``_Failed`` on a non-zero
-    exit and ``OcrEngineError`` when it is missing or too slow."""
-    command = [pytesseract.pytesseract.tesseract_cmd, *arguments]
+class PageReader(Protocol):
+    """Reads one page image (a PNG on disk) with the languages it was loaded with."""
+
+    def recognise(self, image_path: Path, *, name: str, dpi: int, want_pdf: bool) -> Recognition:
+        """Words, mean confidence and (optionally) the page's searchable PDF, from one
+        recognition pass."""
+        ...
+
+    def detect_orientation(self, image_path: Path, *, name: str, dpi: int) -> Orientation | None:
+        """Orientation and script, or None when the page has too little text to tell."""
+        ...
+
+
+def tesserocr_available() -> bool:
     try:
-        done = subprocess.run(
-            command,
-            env=_environment(),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout or None,
-            check=False,
+        importlib.import_module("tesserocr")
+    except ImportError:
+        return False
+    return True
+
+
+def choose_backend(setting: str) -> Backend:
+    """The engine RECORDROOM_OCR_ENGINE asks for; ``auto`` is tesserocr when it imports."""
+    if setting == "pytesseract":
+        return "pytesseract"
+    if tesserocr_available():
+        return "tesserocr"
+    if setting == "tesserocr":
+        raise OcrEngineError(
+            "RECORDROOM_OCR_ENGINE is tesserocr but the tesserocr package cannot be imported; "
+            "install it (pip install tesserocr) or set RECORDROOM_OCR_ENGINE=pytesseract"
         )
-    except FileNotFoundError as exc:
-        raise OcrEngineError(
-            f"tesseract is not installed or not on PATH, so {name} could not be read; "
-            "install the tesseract-ocr package and try again"
-        ) from exc
-    except subprocess.TimeoutExpired as exc:
-        raise OcrEngineError(
-            f"tesseract took too long on a page of {name} and was stopped; "
-            "retry the file or raise RECORDROOM_OCR_TIMEOUT_SECONDS"
-        ) from exc
-    if done.returncode != 0:
-        raise _Failed(done.returncode)
-    return done.stdout.decode("utf-8", "replace")
+    return "pytesseract"
 
 
-@contextmanager
-def _engine_errors(name: str) -> Iterator[None]:
-    try:
-        yield
-    except _Failed as exc:
+def find_tessdata(configured: str) -> Path | None:
+    """The configured language-pack folder, else the first of ``TESSDATA_FOLDERS`` that exists."""
+    if configured:
+        folder = Path(configured).expanduser()
+        if not folder.is_dir():
+            raise OcrEngineError(
+                f"the tesseract language folder {folder} (RECORDROOM_OCR_TESSDATA) does not "
+                "exist; point the setting at the folder holding eng.traineddata"
+            )
+        return folder
+    return next((folder for folder in TESSDATA_FOLDERS if folder.is_dir()), None)
+
+
+def check_language_packs(tessdata: Path, languages: str) -> None:
+    """Every language asked for, and OSD, has its ``.traineddata`` in ``tessdata``."""
+    wanted = [lang for lang in languages.split("+") if lang] + ["osd"]
+    missing = [lang for lang in wanted if not (tessdata / f"{lang}.traineddata").is_file()]
+    if missing:
+        packages = " ".join(f"tesseract-ocr-{lang}" for lang in missing)
         raise OcrEngineError(
-            f"tesseract failed on {name} (exit status {exc.status}); "
-            "check the tesseract installation and its language packs, then retry the file"
-        ) from exc
+            f"the tesseract language pack(s) {', '.join(missing)} are missing from {tessdata}; "
+            f"install {packages} (or the .traineddata files), or change RECORDROOM_OCR_LANGUAGES"
+        )
+
+
+def engine_config(engine: str, languages: str, tessdata: str, timeout: int) -> EngineConfig:
+    """The engine to use, checked: its package imports and its language packs are there."""
+    backend = choose_backend(engine)
+    folder = find_tessdata(tessdata)
+    if backend == "tesserocr":
+        if folder is None:
+            raise OcrEngineError(
+                "no tesseract language folder was found (looked in "
+                f"{', '.join(str(f) for f in TESSDATA_FOLDERS)}); install tesseract-ocr-eng "
+                "or set RECORDROOM_OCR_TESSDATA to the folder holding eng.traineddata"
+            )
+        check_language_packs(folder, languages)
+    elif tessdata and folder is not None:
+        check_language_packs(folder, languages)
+    elif not tessdata:
+        folder = None  # the command knows where its own language packs are
+    return EngineConfig(backend, languages, str(folder) if folder else "", timeout)
+
+
+_loaded = threading.local()
+
+
+def page_reader(config: EngineConfig) -> PageReader:
+    """The reader for ``config``, loaded once per process (per thread in a threaded caller, since
+    a loaded engine must not be used by two threads at once) and kept for every later page."""
+    readers: dict[EngineConfig, PageReader] = _loaded.__dict__.setdefault("readers", {})
+    reader = readers.get(config)
+    if reader is None:
+        if config.backend == "tesserocr":
+            from ocr.api import ApiReader
+
+            reader = ApiReader(config)
+        else:
+            from ocr.command import CommandReader
+
+            reader = CommandReader(config)
+        readers[config] = reader
+    return reader
+
+
+def prepare_worker(config: EngineConfig) -> None:
+    """A pool worker's start: the engine loaded before any page. (tesserocr's libtesseract is
+    built without OpenMP, so it runs one thread, as the command does with OMP_THREAD_LIMIT=1.)"""
+    page_reader(config)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,24 +200,9 @@ def _words_from_tsv(tsv: str) -> _Words:
     return _Words(text, confidences, vertical / long_words if long_words else 0.0)
 
 
-def recognise(
-    image_path: Path,
-    *,
-    name: str,
-    languages: str,
-    dpi: int,
-    timeout: int,
-    want_pdf: bool,
-) -> Recognition:
-    """Words, mean confidence and (optionally) a one-page searchable PDF of a page image."""
-    base = image_path.with_suffix("")
-    arguments = [str(image_path), str(base), "-l", languages, "--dpi", str(dpi), "--psm", "3"]
-    arguments += ["-c", "tessedit_create_tsv=1", *(["pdf"] if want_pdf else [])]
-    with _engine_errors(name):
-        _run(arguments, name=name, timeout=timeout)
-    tsv_path = base.with_suffix(".tsv")
-    words = _words_from_tsv(tsv_path.read_text(encoding="utf-8"))
-    pdf = base.with_suffix(".pdf").read_bytes() if want_pdf else None
+def recognition_from_tsv(tsv: str, pdf: bytes | None) -> Recognition:
+    """The page's record from tesseract's TSV (with its header row) and its PDF."""
+    words = _words_from_tsv(tsv)
     confidences = words.confidences
     mean = sum(confidences) / len(confidences) if confidences else 0.0
     return Recognition(
@@ -152,28 +212,3 @@ def recognise(
         pdf=pdf,
         vertical_share=round(words.vertical_share, 3),
     )
-
-
-_OSD_FIELD = re.compile(r"^([A-Za-z ]+):\s*(\S+)", re.MULTILINE)
-
-
-def detect_orientation(
-    image_path: Path, *, name: str, dpi: int, timeout: int
-) -> Orientation | None:
-    """Tesseract's OSD for a page image, or None when the page has too little text to tell."""
-    arguments = [str(image_path), "stdout", "-l", "osd", "--psm", "0", "--dpi", str(dpi)]
-    try:
-        report = _run(arguments, name=name, timeout=timeout)
-    except _Failed:
-        # OSD refuses pages with few characters; that is an answer ("cannot tell"), not a crash.
-        return None
-    fields = dict(_OSD_FIELD.findall(report))
-    try:
-        return Orientation(
-            rotate=int(fields["Rotate"]) % 360,
-            orientation_confidence=float(fields["Orientation confidence"]),
-            script=fields["Script"],
-            script_confidence=float(fields["Script confidence"]),
-        )
-    except (KeyError, ValueError):
-        return None

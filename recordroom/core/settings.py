@@ -26,6 +26,7 @@ from pydantic_settings.sources import EnvSettingsSource
 from recordroom.core.errors import ConfigurationError
 
 WatchMode = Literal["auto", "inotify", "poll"]
+OcrEngineName = Literal["auto", "tesserocr", "pytesseract"]
 Origin = Literal["default", "file", "environment", "override"]
 PREFIX = "RECORDROOM_"
 TOML_NAME = "recordroom.toml"
@@ -99,7 +100,19 @@ class Settings(BaseSettings):
     max_file_mb: int = setting(200, "larger files are quarantined", ge=1)
     max_pages: int = setting(500, "files with more pages are quarantined", ge=1)
     # OCR
-    ocr_languages: str = setting("eng+spa", "tesseract languages", min_length=1)
+    ocr_engine: OcrEngineName = setting(
+        "auto",
+        "`tesserocr` (tesseract loaded once in each OCR worker), `pytesseract` (the `tesseract` "
+        "command, a process a page), `auto` (tesserocr when it imports)",
+    )
+    ocr_tessdata: str = setting(
+        "",
+        "folder of the language packs (`*.traineddata`); empty: Debian's "
+        "`/usr/share/tesseract-ocr/5/tessdata` (or the command's own)",
+    )
+    ocr_languages: str = setting(
+        "eng+spa", "tesseract languages (each needs its pack, e.g. `tesseract-ocr-spa`)", min_length=1
+    )
     ocr_workers: int = setting(0, "parallel OCR processes; 0 = one per core", ge=0)
     ocr_timeout_seconds: int = setting(180, "per page", ge=1)
     ocr_low_confidence: float = setting(

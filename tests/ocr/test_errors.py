@@ -102,7 +102,8 @@ def test_tesseract_failures_are_engine_errors(
     command = str(tmp_path / "missing") if body is None else _fake_tesseract(tmp_path, body)
     monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", command)
     path = write_png(tmp_path / "page.png", Image.new("L", (600, 800), 255))
-    engine = TesseractEngine(Settings(ocr_workers=1, ocr_timeout_seconds=1))
+    settings = Settings(ocr_workers=1, ocr_timeout_seconds=1, ocr_engine="pytesseract")
+    engine = TesseractEngine(settings)
     with pytest.raises(OcrEngineError, match=words) as raised:
         engine.extract(path)
     assert "page.png" in str(raised.value)

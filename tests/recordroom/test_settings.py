@@ -46,6 +46,7 @@ def test_database_url_is_taken_as_given(tmp_path: Path) -> None:
     [
         ({"RECORDROOM_MAX_PAGES": "many"}, ""),
         ({"RECORDROOM_WATCH_MODE": "sometimes"}, ""),
+        ({"RECORDROOM_OCR_ENGINE": "tesseract"}, ""),
         ({}, "no_such_setting = 1\n"),
         ({}, "this is not toml"),
     ],
