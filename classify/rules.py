@@ -9,6 +9,7 @@ authorization is a payer form, so those rules come first.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -193,9 +194,11 @@ TITLE_RULES: tuple[Rule, ...] = (
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
+@functools.lru_cache(maxsize=32)
 def normalise(text: str) -> str:
     """``fold``ed (lower case, accents removed), curly quotes and dashes straightened, runs of
-    spaces shortened."""
+    spaces shortened. (Each page is normalised by several rules in turn: the last few results
+    are kept.)"""
     plain = fold(text).replace("\u2019", "'").replace("\u2014", "-").replace("\u2013", "-")
     return _SPACES.sub(" ", plain)
 

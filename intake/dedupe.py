@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 WORD = re.compile(r"[a-z0-9]+")
 NEAR_DUPLICATE_BITS = 3  # differing bits at most
 MIN_WORDS = 20  # shorter texts are too thin to call two documents the same
@@ -16,12 +18,19 @@ def fingerprint(text: str) -> int | None:
     words = [w for w in WORD.findall(text.lower()) if not w.isdigit()]
     if len(words) < MIN_WORDS:
         return None
-    weights = [0] * 64
-    for i in range(len(words) - 2):
-        shingle = " ".join(words[i : i + 3]).encode()
-        value = int.from_bytes(hashlib.blake2b(shingle, digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if value >> bit & 1 else -1
+    hashes = np.array(
+        [
+            int.from_bytes(
+                hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest(), "big"
+            )
+            for i in range(len(words) - 2)
+        ],
+        dtype=np.uint64,
+    )
+    ones = ((hashes[:, None] >> np.arange(64, dtype=np.uint64)) & np.uint64(1)).sum(axis=0)
+    weights = 2 * ones.astype(np.int64) - len(
+        hashes
+    )  # +1 for each shingle with the bit, -1 without
     unsigned = sum(1 << bit for bit in range(64) if weights[bit] > 0)
     return unsigned - (1 << 64) if unsigned >= 1 << 63 else unsigned
 

@@ -143,10 +143,12 @@ def _plan_page(
     dpi = _raster_dpi(native_dpi)
     if coverage >= SCAN_COVERAGE and len(text.strip()) < SHORT_TEXT:
         return PdfPagePlan(index, None, dpi, bilevel)  # a scan, at most a fax header as text
-    if not looks_like_real_text(text) and coverage < SCAN_COVERAGE and text.strip():
+    real = looks_like_real_text(text)
+    if not real and coverage < SCAN_COVERAGE and text.strip():
         # pdfium could not map this font; pdfplumber also reads glyph names (uniXXXX, AGL).
         text = extract_text_layer(path, name, index)
-    return PdfPagePlan(index, text if looks_like_real_text(text) else None, dpi, bilevel)
+        real = looks_like_real_text(text)
+    return PdfPagePlan(index, text if real else None, dpi, bilevel)
 
 
 def extract_text_layer(path: Path, name: str, index: int) -> str:

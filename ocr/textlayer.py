@@ -17,6 +17,10 @@ _VOWELS = frozenset("aeiouyáéíóúüàèìòùâêîôûäëïöåæœ")
 _LEADERS = re.compile(r"([_.\-=*])\1{2,}")  # fill-in lines and dot leaders on forms
 _CONSONANT_RUN = re.compile(r"[^aeiouyáéíóúüàèìòùâêîôûäëïöåæœ]{5,}")
 
+_SPACE = re.compile(r"\s")
+_SYMBOL = re.compile(r"[^\w\s]|_")
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1b\x7f]")  # not whitespace (\t-\r, \x1c-\x1f)
+
 MIN_WORDLIKE_SHARE = 0.6
 MAX_SYMBOL_SHARE = 0.25
 
@@ -42,23 +46,31 @@ def wordlike_share(text: str) -> float:
     return sum(len(word) for word in words if _is_wordlike(word)) / letters
 
 
+def _visible(text: str) -> int:
+    return len(text) - len(_SPACE.findall(text))
+
+
 def _odd_character_share(text: str) -> float:
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = _visible(text)
     if not visible:
         return 0.0
+    if text.isascii():  # only control characters can be odd
+        return len(_ASCII_CONTROL.findall(text)) / visible
     odd = sum(
         1
-        for ch in visible
-        if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs")
+        for ch in text
+        if not ch.isspace()
+        and (ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cn", "Cs"))
     )
-    return odd / len(visible)
+    return odd / visible
 
 
 def _symbol_share(text: str) -> float:
-    visible = [ch for ch in text if not ch.isspace()]
+    visible = _visible(text)
     if not visible:
         return 0.0
-    return sum(1 for ch in visible if not ch.isalnum()) / len(visible)
+    # \w is exactly str.isalnum() plus "_"; \s exactly str.isspace().
+    return len(_SYMBOL.findall(text)) / visible
 
 
 def looks_like_real_text(text: str) -> bool:
