@@ -76,13 +76,29 @@ class _Seen:
     stable_since: float
 
 
+QUIET_SECONDS = 0.25  # after the kernel saw a file closed or moved in, before it is taken
+
+
 class SettleTracker:
     """Remembers each file's size and modification time: a file is ready once neither has changed
-    for ``settle_seconds`` (a scanner or a copy over SMB writes a file in several goes)."""
+    for ``settle_seconds`` (a scanner or a copy over SMB writes a file in several goes).
+
+    Where inotify sees the writes, it also says when a file is whole: closed after writing, or
+    moved in by a rename (``heard``). Such a file is ready after ``QUIET_SECONDS`` without a
+    further write, so a fax dropped alone does not wait out the settle time."""
 
     def __init__(self, settle_seconds: float) -> None:
         self.settle_seconds = settle_seconds
         self._seen: dict[Path, _Seen] = {}
+        self._whole: dict[Path, float] = {}  # filled from the observer's thread
+
+    def heard(self, path: Path, *, whole: bool, now: float | None = None) -> None:
+        """What inotify said about ``path``: closed after writing or moved in (``whole``), or
+        opened or written to again (not whole)."""
+        if whole:
+            self._whole[path] = time.monotonic() if now is None else now
+        else:
+            self._whole.pop(path, None)
 
     def ready(self, paths: Iterator[Path] | list[Path], now: float | None = None) -> list[Path]:
         now = time.monotonic() if now is None else now
@@ -94,6 +110,13 @@ class SettleTracker:
             except FileNotFoundError:
                 continue
             present.add(path)
+            whole_since = self._whole.get(path)
+            if whole_since is not None and stat.st_size > 0:
+                if now - whole_since >= QUIET_SECONDS:
+                    ready.append(path)
+                else:
+                    self._seen.setdefault(path, _Seen(stat.st_size, stat.st_mtime_ns, now))
+                continue
             seen = self._seen.get(path)
             if seen is None or (seen.size, seen.mtime_ns) != (info.st_size, info.st_mtime_ns):
                 self._seen[path] = _Seen(info.st_size, info.st_mtime_ns, now)
@@ -105,10 +128,18 @@ class SettleTracker:
             ready.append(path)
         for gone in set(self._seen) - present:
             del self._seen[gone]
+        for gone in set(self._whole) - present:
+            self._whole.pop(gone, None)
         return sorted(ready)
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)
+        self._whole.pop(path, None)
+
+    @property
+    def whole(self) -> int:
+        """Files inotify saw whole that are still waiting out ``QUIET_SECONDS``."""
+        return len(self._whole)
 
     @property
     def waiting(self) -> int:

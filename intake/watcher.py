@@ -13,12 +13,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.events import (
+    FileClosedEvent,
+    FileCreatedEvent,
+    FileModifiedEvent,
+    FileMovedEvent,
+    FileOpenedEvent,
+    FileSystemEvent,
+    FileSystemEventHandler,
+)
 from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
-from intake.files import SettleTracker, inbox_files, is_candidate
+from intake.files import QUIET_SECONDS, SettleTracker, inbox_files, is_candidate
 from recordroom.core import IngestOutcome, RecordroomError
 from recordroom.core.settings import Settings
 
@@ -56,10 +64,22 @@ def needs_polling(path: Path, mounts: str | None = None) -> bool:
 
 
 class _Wake(FileSystemEventHandler):
-    def __init__(self, wake: threading.Event) -> None:
+    """Wakes the watcher on any change, and tells its tracker which files the kernel saw whole."""
+
+    def __init__(self, wake: threading.Event, tracker: SettleTracker | None) -> None:
         self.wake = wake
+        self.tracker = tracker  # None when polling: a snapshot's "created" says nothing of writes
 
     def on_any_event(self, event: FileSystemEvent) -> None:
+        if self.tracker is not None and not event.is_directory:
+            if isinstance(event, FileClosedEvent | FileCreatedEvent):
+                # A file moved in from elsewhere arrives as "created" and nothing more; one being
+                # written is "created", then opened and modified, then "closed".
+                self.tracker.heard(Path(os.fsdecode(event.src_path)), whole=True)
+            elif isinstance(event, FileMovedEvent) and event.dest_path:
+                self.tracker.heard(Path(os.fsdecode(event.dest_path)), whole=True)
+            elif isinstance(event, FileModifiedEvent | FileOpenedEvent):
+                self.tracker.heard(Path(os.fsdecode(event.src_path)), whole=False)
         self.wake.set()
 
 
@@ -78,6 +98,7 @@ class InboxWatcher:
         self.last_retry = time.monotonic()
         self.tracker = SettleTracker(settings.settle_seconds)
         self.wake = threading.Event()
+        self._heard: SettleTracker | None = None  # the tracker, while inotify feeds it
 
     def mode(self) -> str:
         if self.settings.watch_mode != "auto":
@@ -91,12 +112,15 @@ class InboxWatcher:
             observer = PollingObserver(timeout=self.settings.poll_seconds)
         else:
             observer = Observer()
+        # Only inotify's events tell when a file is whole; a polling snapshot's do not.
+        self._heard = self.tracker if mode == "inotify" else None
         try:
             self._schedule(observer)
             observer.start()
         except OSError as exc:  # inotify watch limit reached, or no inotify at all
             log.warning("inotify unavailable (%s); polling the inbox instead", exc.strerror)
             observer = PollingObserver(timeout=self.settings.poll_seconds)
+            self._heard = None
             self._schedule(observer)
             observer.start()
             mode = "poll"
@@ -108,7 +132,7 @@ class InboxWatcher:
         a hidden folder: the watcher's own working folders (``.recordroom/processing``) churn
         with every file taken, and watching them only costs watches and races."""
         self._watches: dict[Path, ObservedWatch] = {}
-        observer.schedule(_Wake(self.wake), str(self.settings.inbox), recursive=False)
+        observer.schedule(_Wake(self.wake, self._heard), str(self.settings.inbox), recursive=False)
         self._watch_subfolders(observer)
 
     def _watch_subfolders(self, observer: BaseObserver) -> None:
@@ -127,7 +151,7 @@ class InboxWatcher:
         for folder in sorted(present - set(self._watches)):
             try:
                 self._watches[folder] = observer.schedule(
-                    _Wake(self.wake), str(folder), recursive=True
+                    _Wake(self.wake, self._heard), str(folder), recursive=True
                 )
             except OSError as exc:
                 if not folder.is_dir():  # removed before its watch was added
@@ -148,7 +172,9 @@ class InboxWatcher:
                 self._watch_subfolders(observer)
                 self.process_ready()
                 # Re-check sooner while files are settling; otherwise wait for an event or a scan.
-                timeout = 0.5 if self.tracker.waiting else self.settings.poll_seconds
+                timeout = self.settings.poll_seconds
+                if self.tracker.waiting:
+                    timeout = QUIET_SECONDS if self.tracker.whole else 0.5
                 self.wake.wait(timeout)
         finally:
             observer.stop()

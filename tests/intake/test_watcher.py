@@ -111,3 +111,42 @@ def test_the_watcher_does_not_watch_its_own_working_folders(settings: Settings) 
             thread.join(timeout=20)
     assert [w.message for w in caught if issubclass(w.category, RuntimeWarning)] == []
     assert watcher.watched_folders == [settings.inbox / "fax", settings.inbox / "scans"]
+
+
+def test_inotify_takes_a_file_once_it_is_closed_or_moved_in_without_the_settle_wait(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # Settling would take ten minutes: only the kernel's word that a file is whole gets these
+    # files taken in this test. A file still open for writing is left alone.
+    settings = settings.with_changes(watch_mode="inotify", settle_seconds=600.0)
+    settings.inbox.mkdir(parents=True)
+    taken: list[str] = []
+
+    def take(path: Path) -> IngestOutcome | None:
+        taken.append(path.name)
+        path.unlink()
+        return None
+
+    watcher = InboxWatcher(settings, take)
+    stop = threading.Event()
+    thread = threading.Thread(target=watcher.run, args=(stop,))
+    thread.start()
+    still_open = (settings.inbox / "scanning.pdf").open("wb")
+    try:
+        time.sleep(0.5)  # the observer is watching
+        still_open.write(b"first half of a scan")
+        still_open.flush()
+        staged = tmp_path / "fax.tif"
+        staged.write_bytes(b"a whole fax")
+        staged.rename(settings.inbox / "fax.tif")  # dropped by a rename, as fax servers do
+        (settings.inbox / "letter.pdf").write_bytes(b"written and closed")
+        deadline = time.monotonic() + 20
+        while len(taken) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+    finally:
+        still_open.close()
+        stop.set()
+        watcher.wake.set()
+        thread.join(timeout=20)
+    assert sorted(taken) == ["fax.tif", "letter.pdf"]
