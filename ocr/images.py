@@ -201,8 +201,14 @@ def even_background(image: Image.Image) -> Image.Image:
     smooth = background.filter(ImageFilter.GaussianBlur(2)).resize(
         image.size, Image.Resampling.BILINEAR
     )
-    paper = np.maximum(np.asarray(smooth, dtype=np.float64), 1.0)
-    flat = np.clip(np.asarray(image, dtype=np.float64) / paper * 255.0, 0, 255)
+    # In place and in single precision: a page is ~9 million pixels, and each temporary array
+    # of doubles costs as much time as tesseract spends on a tenth of the page.
+    paper = np.asarray(smooth, dtype=np.float32)
+    np.maximum(paper, 1.0, out=paper)
+    flat = np.asarray(image, dtype=np.float32)
+    flat *= 255.0
+    flat /= paper
+    np.clip(flat, 0, 255, out=flat)
     return Image.fromarray(flat.astype(np.uint8))
 
 
