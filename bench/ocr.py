@@ -270,7 +270,6 @@ def _load_api(tessdata: str) -> None:
     import tesserocr
 
     global _API
-    tesseract.limit_threads()
     _API = tesserocr.PyTessBaseAPI(path=tessdata + "/", lang=LANGUAGES)
 
 
@@ -421,8 +420,8 @@ def run_lone_fax(corpus: Corpus, folder: Path, workers: int) -> tuple[float, flo
 def run_born_digital(corpus: Corpus, folder: Path, workers: int) -> tuple[Run, Run]:
     """A long born-digital PDF through ``ingest``: the command end to end, and the pipeline alone
     (in this process, start-up excluded)."""
-    from recordroom.app import open_app
-    from recordroom.settings import load_settings
+    from recordroom.core.settings import load_settings
+    from recordroom.wiring import Context
 
     pages = len(corpus.long_born.texts)
     home = _fresh_home(folder, "born-cli")
@@ -431,17 +430,14 @@ def run_born_digital(corpus: Corpus, folder: Path, workers: int) -> tuple[Run, R
     )
     home = _fresh_home(folder, "born-app")
     settings = load_settings(environ=_environment(home, workers, "auto"), cwd=home)
-    app = open_app(settings)
-    try:
+    with Context(settings) as ctx:
         warm = folder / "lone" / "warm.pdf"
         write_text_pdf(warm, [["WARM UP", "Classifier and database ready."]])
-        app.pipeline.ingest_paths([warm])
+        ctx.pipeline.ingest_paths([warm])
         run = Run(pages)
         started = time.perf_counter()
-        app.pipeline.ingest_paths([corpus.long_born.path])
+        ctx.pipeline.ingest_paths([corpus.long_born.path])
         run.wall = time.perf_counter() - started
-    finally:
-        app.close()
     return command, run
 
 

@@ -22,7 +22,7 @@ from types import TracebackType
 
 from PIL import Image
 
-from ocr import images, messages, pdf, searchable
+from ocr import images, messages, pdf, searchable, tesseract
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrEngineError, OcrResult, Page

@@ -111,7 +111,9 @@ class Settings(BaseSettings):
         "`/usr/share/tesseract-ocr/5/tessdata` (or the command's own)",
     )
     ocr_languages: str = setting(
-        "eng+spa", "tesseract languages (each needs its pack, e.g. `tesseract-ocr-spa`)", min_length=1
+        "eng+spa",
+        "tesseract languages (each needs its pack, e.g. `tesseract-ocr-spa`)",
+        min_length=1,
     )
     ocr_workers: int = setting(0, "parallel OCR processes; 0 = one per core", ge=0)
     ocr_timeout_seconds: int = setting(180, "per page", ge=1)

@@ -16,8 +16,8 @@ from ocr import TesseractEngine, tesseract
 from ocr.quality import character_error_rate
 from recordroom.core import OcrEngineError
 from recordroom.core.settings import Settings
+from synthetic.files import speckle, write_fax_tiff, write_png
 from tests.ocr.conftest import LINES, text_of
-from tests.samples import speckle, write_fax_tiff, write_png
 
 EXPECTED = text_of(LINES)
 BACKENDS: tuple[tesseract.Backend, ...] = ("tesserocr", "pytesseract")
