@@ -111,11 +111,11 @@ class SettleTracker:
                 continue
             present.add(path)
             whole_since = self._whole.get(path)
-            if whole_since is not None and stat.st_size > 0:
+            if whole_since is not None and info.st_size > 0:
                 if now - whole_since >= QUIET_SECONDS:
                     ready.append(path)
                 else:
-                    self._seen.setdefault(path, _Seen(stat.st_size, stat.st_mtime_ns, now))
+                    self._seen.setdefault(path, _Seen(info.st_size, info.st_mtime_ns, now))
                 continue
             seen = self._seen.get(path)
             if seen is None or (seen.size, seen.mtime_ns) != (info.st_size, info.st_mtime_ns):
