@@ -29,6 +29,7 @@ from classify.rules import RULE_CONFIDENCE, normalise, rule_doc_type
 from recordroom.core import DOC_TYPES, ClassifierError
 
 MODEL_DIR = Path(__file__).parent / "model"
+OFFICE_MODEL_DIR_NAME = "model"  # the office's retrained model, under RECORDROOM_HOME
 PIPELINE_DIR_NAME = "pipeline"
 STRUCTURE_DIR_NAME = "structure"
 # Weights of the two models' log-scores (words, structure), chosen by 5-fold cross-validation on

@@ -19,7 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
+from classify.doctype import (
+    MODEL_DIR,
+    OFFICE_MODEL_DIR_NAME,
+    PIPELINE_DIR_NAME,
+    SpacyDocTypeClassifier,
+)
 from classify.examples import Examples
 from classify.faxheader import COVER_TYPE, content_below_header, split_fax_header
 from classify.rules import normalise, rule_doc_type
@@ -286,9 +291,20 @@ def split_pages(pages: Sequence[PageReading]) -> list[list[PageReading]]:
     return runs
 
 
+def office_model_folder(settings: Settings) -> Path:
+    """Where ``recordroom model retrain`` writes the office's own model: under the home."""
+    return settings.home / OFFICE_MODEL_DIR_NAME
+
+
 def model_folder(settings: Settings) -> Path:
-    """The document-type model to load: ``RECORDROOM_MODEL_DIR``, else the shipped one."""
-    return Path(settings.model_dir) if settings.model_dir else MODEL_DIR
+    """The document-type model to load: ``RECORDROOM_MODEL_DIR``; else the office's retrained
+    model when there is one; else the shipped one."""
+    if settings.model_dir:
+        return Path(settings.model_dir)
+    office = office_model_folder(settings)
+    if (office / PIPELINE_DIR_NAME / "config.cfg").is_file():
+        return office
+    return MODEL_DIR
 
 
 def load_classifier(settings: Settings, examples: Examples | None = None) -> Classifier:

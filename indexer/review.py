@@ -87,8 +87,9 @@ def assign(session: Session, document_id: str, *, patient_mrn: str, doc_type: st
         example.decided_at = utcnow()
 
 
-def review_examples(session: Session) -> list[tuple[str, str]]:
-    """Every decision of the review queue as ``(document text, type)``, oldest first."""
+def review_examples(session: Session) -> list[tuple[str, str, str]]:
+    """Every decision of the review queue as ``(document id, document text, type)``, oldest
+    first."""
     rows = session.execute(
         select(ReviewExampleRow.document_id, ReviewExampleRow.doc_type, PageRow.text)
         .join(PageRow, PageRow.document_id == ReviewExampleRow.document_id)
@@ -99,7 +100,10 @@ def review_examples(session: Session) -> list[tuple[str, str]]:
     for document_id, doc_type, text in rows:
         texts.setdefault(document_id, []).append(text)
         types[document_id] = doc_type
-    return [("\n\f".join(pages), types[document_id]) for document_id, pages in texts.items()]
+    return [
+        (document_id, "\n\f".join(pages), types[document_id])
+        for document_id, pages in texts.items()
+    ]
 
 
 def review_example_count(session: Session) -> int:

@@ -61,7 +61,7 @@ class ReviewExamples:
             if count != self._count:
                 self._store = NearestExamples(
                     LabelledExample(example_text, doc_type)
-                    for example_text, doc_type in review_examples(session)
+                    for _, example_text, doc_type in review_examples(session)
                 )
                 self._count = count
         return self._store.nearest(text) if self._store is not None else None
@@ -144,6 +144,11 @@ class Context:
     @cached_property
     def classifier(self) -> DocumentClassifier | None:
         return load_classifier(self.settings, self.database)
+
+    def reload_classifier(self) -> None:
+        """Load the document-type model again on next use (a retrained model replaced it)."""
+        for name in ("classifier", "pipeline"):
+            vars(self).pop(name, None)
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -28,6 +28,7 @@ COMMAND_GROUPS = (
     "classify",
     "patients",
     "review",
+    "model",
     "settings",
     "roi",
     "storage",

@@ -140,8 +140,10 @@ class Settings(BaseSettings):
     )
     model_dir: str = setting(
         "",
-        "the document-type model to load (an office's retrained model)",
-        shown_default="the model shipped in the package",
+        "the document-type model to load; empty: the office's own model "
+        "(`recordroom model retrain` writes it to `model/` under the home) when there is one, "
+        "else the model shipped in the package",
+        shown_default="the office's retrained model, else the shipped one",
     )
     # web app and accounts
     web_host: str = setting(

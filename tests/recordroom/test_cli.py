@@ -80,6 +80,8 @@ def test_review_queue_list_and_assign(home: Path, capsys: pytest.CaptureFixture[
         capsys, "review", "assign", document_id, "--patient", "A100", "--type", "memo"
     )
     assert code == 1 and "not a document type" in err
+    code, _, err = run(capsys, "model", "retrain")
+    assert code == 7 and "review assign" in err and not (home / "var" / "model").exists()
     code, out, _ = run(
         capsys, "review", "assign", document_id, "--patient", "A100", "--type", "correspondence"
     )
@@ -91,6 +93,13 @@ def test_review_queue_list_and_assign(home: Path, capsys: pytest.CaptureFixture[
         "correspondence",
         False,
     )
+    code, out, _ = run(capsys, "model", "retrain", "--json")
+    retrained = json.loads(out)
+    assert code == 0 and (retrained["examples"], retrained["per_type"]) == (
+        1,
+        {"correspondence": 1},
+    )
+    assert (home / "var" / "model" / "pipeline" / "config.cfg").is_file()
 
 
 def test_unknown_document_exits_with_not_found(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from classify.pipeline import load_classifier, model_folder
 from indexer.models import PatientRow
 from indexer.patients import upsert_patients
 from recordroom.core import NotFoundError, Patient
@@ -19,6 +20,7 @@ from recordroom.core.settings import Settings
 from recordroom.usecases.classify import classify_files, read_text
 from recordroom.usecases.documents import show_document
 from recordroom.usecases.ingest import ingest_files
+from recordroom.usecases.model import retrain_model
 from recordroom.usecases.patients import import_patients
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import search_documents
@@ -139,3 +141,34 @@ def test_a_review_decision_teaches_the_classifier_at_once(
     copy = samples.write_text_pdf(tmp_path / "copy.pdf", [odd_form("Bo Diaz", "X77", "Humira")])
     (answer,) = classify_files(ctx, CLERK, [str(copy)])
     assert answer.doc_type == "prior_authorization"
+
+
+def test_retraining_folds_the_review_decisions_into_the_office_model(
+    ctx: RecordingContext, tmp_path: Path
+) -> None:
+    registry = tmp_path / "patients.csv"
+    registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
+    import_patients(ctx, CLERK, registry)
+    decided = []
+    for number, (name, drug) in enumerate((("Ana Rivera", "Ozempic"), ("Ana Rivera", "Humira"))):
+        pdf = samples.write_text_pdf(tmp_path / f"{number}.pdf", [odd_form(name, "W1", drug)])
+        (outcome,) = ingest_files(ctx, CLERK, [pdf])
+        assign_document(
+            ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="prior_authorization"
+        )
+        decided.append(outcome.document_id)
+    ctx.events()
+    result = retrain_model(ctx, CLERK)
+    assert [(e.action, sorted(e.document_ids)) for e in ctx.events()] == [
+        ("model.retrain", sorted(decided))
+    ]
+    assert result.folder == ctx.settings.home / "model" and result.examples == 2
+    assert model_folder(ctx.settings) == result.folder
+    # The retrained model itself (no nearest example to lean on) types a further copy right.
+    copy = "\n".join(odd_form("Bo Diaz", "X77", "Dupixent"))
+    assert load_classifier(ctx.settings).doc_type(copy)[0] == "prior_authorization"
+    (answer,) = classify_files(
+        ctx, CLERK, [str(samples.write_text_pdf(tmp_path / "copy.pdf", [odd_form("Bo", "X", "Y")]))]
+    )
+    assert answer.doc_type == "prior_authorization"
+    assert retrain_model(ctx, CLERK).fingerprint == result.fingerprint
