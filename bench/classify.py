@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from classify.doctype import SpacyDocTypeClassifier
+from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
 from recordroom.core import DOC_TYPES
 from recordroom.core.settings import Settings
 from training.corpora import Example, load_all, load_paperwork
@@ -387,7 +387,9 @@ def make_fax(rng: random.Random, patients: Sequence[Any]) -> FaxTruth:
     return FaxTruth(pages, cover, spans)
 
 
-def pipeline_bench(count: int = 150, seed: int = 99, reader: CachedOcr | None = None) -> None:
+def pipeline_bench(
+    count: int = 150, seed: int = 99, reader: CachedOcr | None = None, model: Path = MODEL_DIR
+) -> None:
     """Multi-document faxes, as clean text or (with ``reader``) through the real OCR."""
     from classify.pipeline import load_classifier, read_sender
     from classify.registry import InMemoryRegistry
@@ -396,7 +398,7 @@ def pipeline_bench(count: int = 150, seed: int = 99, reader: CachedOcr | None = 
     rng = random.Random(seed)
     patients = [random_patient(rng) for _ in range(300)]
     registry = InMemoryRegistry(patients)
-    classifier = load_classifier(Settings())
+    classifier = load_classifier(Settings(model_dir=str(model)))
     faxes = [make_fax(rng, patients) for _ in range(count)]
     read = [
         reader.read(fax.pages, "fax_fine" if index % 2 else "fax_normal", seed=index)
@@ -454,13 +456,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--ocr-faxes", type=int, default=OCR_FAXES)
     parser.add_argument("--no-ocr", action="store_true", help="skip the OCR'd sets")
     parser.add_argument("--no-patients", action="store_true", help="skip the patient bench")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=MODEL_DIR,
+        help="the document-type model to measure (default: the shipped one), e.g. an earlier "
+        "model against today's sets",
+    )
     args = parser.parse_args(list(argv) if argv is not None else None)
 
     splits = load_all()
     started = time.perf_counter()
     reference = ReferenceClassifier(balanced(training_examples(splits)))
     print(f"reference (TF-IDF + MLPClassifier) trained in {time.perf_counter() - started:.0f} s")
-    ours = SpacyDocTypeClassifier.load()
+    ours = SpacyDocTypeClassifier.load(args.model)
+    print(f"model: {args.model}")
     ours.predict("warm up")
 
     paperwork = list(load_paperwork())
@@ -510,9 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name, scores, *_ in main_sets:
         print_per_type(name.strip(), scores)
         print_confusion(name.strip(), scores)
-    pipeline_bench()
+    pipeline_bench(model=args.model)
     if reader is not None:
-        pipeline_bench(args.ocr_faxes, seed=100, reader=reader)
+        pipeline_bench(args.ocr_faxes, seed=100, reader=reader, model=args.model)
         reader.close()
     if not args.no_patients:
         run_patient_bench()

@@ -124,20 +124,29 @@ def odd_form(name: str, member: str, drug: str) -> list[str]:
     return [line.format(**values) for line in ODD_FORM]
 
 
-def test_a_review_decision_teaches_the_classifier_at_once(
-    ctx: RecordingContext, tmp_path: Path
-) -> None:
+def decide_odd_forms(ctx: Context, tmp_path: Path, drugs: tuple[str, ...]) -> list[str]:
+    """Ana Rivera registered, one odd form per drug ingested and typed by a person; their ids."""
     registry = tmp_path / "patients.csv"
     registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
     import_patients(ctx, CLERK, registry)
-    first = samples.write_text_pdf(
-        tmp_path / "first.pdf", [odd_form("Ana Rivera", "W1", "Ozempic")]
-    )
-    (outcome,) = ingest_files(ctx, CLERK, [first])
-    assert outcome.document_id
-    assign_document(
-        ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="prior_authorization"
-    )
+    decided = []
+    for number, drug in enumerate(drugs):
+        pdf = samples.write_text_pdf(
+            tmp_path / f"{number}.pdf", [odd_form("Ana Rivera", "W1", drug)]
+        )
+        (outcome,) = ingest_files(ctx, CLERK, [pdf])
+        assert outcome.document_id
+        assign_document(
+            ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="prior_authorization"
+        )
+        decided.append(outcome.document_id)
+    return decided
+
+
+def test_a_review_decision_teaches_the_classifier_at_once(
+    ctx: RecordingContext, tmp_path: Path
+) -> None:
+    decide_odd_forms(ctx, tmp_path, ("Ozempic",))
     copy = samples.write_text_pdf(tmp_path / "copy.pdf", [odd_form("Bo Diaz", "X77", "Humira")])
     (answer,) = classify_files(ctx, CLERK, [str(copy)])
     assert answer.doc_type == "prior_authorization"
@@ -146,17 +155,7 @@ def test_a_review_decision_teaches_the_classifier_at_once(
 def test_retraining_folds_the_review_decisions_into_the_office_model(
     ctx: RecordingContext, tmp_path: Path
 ) -> None:
-    registry = tmp_path / "patients.csv"
-    registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
-    import_patients(ctx, CLERK, registry)
-    decided = []
-    for number, (name, drug) in enumerate((("Ana Rivera", "Ozempic"), ("Ana Rivera", "Humira"))):
-        pdf = samples.write_text_pdf(tmp_path / f"{number}.pdf", [odd_form(name, "W1", drug)])
-        (outcome,) = ingest_files(ctx, CLERK, [pdf])
-        assign_document(
-            ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="prior_authorization"
-        )
-        decided.append(outcome.document_id)
+    decided = decide_odd_forms(ctx, tmp_path, ("Ozempic", "Humira"))
     ctx.events()
     result = retrain_model(ctx, CLERK)
     assert [(e.action, sorted(e.document_ids)) for e in ctx.events()] == [
