@@ -40,6 +40,7 @@ from training.generate.damage import (
 from training.generate.fax import _fax_cover
 from training.generate.intake import _intake
 from training.generate.notes import NOTE_LINES, _note
+from training.generate.paperwork import _claim_form
 from training.generate.payer import _eob, _insurance_card, _prior_auth
 from training.generate.pharmacy import _refill
 from training.generate.referrals import _referral
@@ -59,6 +60,15 @@ __all__ = [
     "random_patient",
 ]
 
+CLAIM_RATE = 0.7  # of `other` documents, claim forms; the rest privacy-notice acknowledgements
+
+
+def _other(rng: random.Random, patient: Patient, lang: str) -> list[str]:
+    if rng.random() < CLAIM_RATE:
+        return _claim_form(rng, patient, lang)
+    return _note("other")(rng, patient, lang)
+
+
 BUILDERS: dict[str, Builder] = {
     "fax_cover_sheet": _fax_cover,
     "referral": _referral,
@@ -71,6 +81,7 @@ BUILDERS: dict[str, Builder] = {
     "intake_form": _intake,
     "authorization": _authorization,
     **{doc_type: _note(doc_type) for doc_type in NOTE_LINES},
+    "other": _other,
 }
 assert set(BUILDERS) == set(DOC_TYPES)
 

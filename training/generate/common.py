@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from recordroom.core import Patient
 
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 
 # The types the generator writes for training: those the shared data lacks or holds too few of.
 TRAINING_TYPES: tuple[str, ...] = (
@@ -26,6 +26,8 @@ TRAINING_TYPES: tuple[str, ...] = (
     "intake_form",
     # Real provider forms hold many authorizations, but none short, faxed or OCR-damaged.
     "authorization",
+    # Claim forms (CMS-1500, UB-04 boxes) and notices: paper that is no one's clinical record.
+    "other",
 )
 
 FIRST_NAMES = (

@@ -21,9 +21,16 @@ from training.generate.common import (
     _sentences,
     _title,
 )
+from training.generate.paperwork import _pa_questionnaire, _remittance
+
+# Shares of prior authorizations written as a drug questionnaire, and of EOBs as a remittance.
+QUESTIONNAIRE_RATE = 0.5
+REMITTANCE_RATE = 0.4
 
 
 def _prior_auth(rng: random.Random, patient: Patient, lang: str) -> list[str]:
+    if rng.random() < QUESTIONNAIRE_RATE:
+        return _pa_questionnaire(rng, patient, lang)
     drug, strength = DRUGS[rng.randrange(len(DRUGS))]
     code, diagnosis = DIAGNOSES[rng.randrange(len(DIAGNOSES))]
     payer = _pick(rng, PAYERS)
@@ -150,6 +157,8 @@ def _insurance_card(rng: random.Random, patient: Patient, lang: str) -> list[str
 
 
 def _eob(rng: random.Random, patient: Patient, lang: str) -> list[str]:
+    if rng.random() < REMITTANCE_RATE:
+        return _remittance(rng, patient, lang)
     payer = _pick(rng, PAYERS)
     es = lang == "es"
     title = _title(
