@@ -37,6 +37,7 @@ from classify.doctype import (
 )
 from classify.examples import LabelledExample
 from recordroom.core import DOC_TYPES, ClassifierError
+from recordroom.core.private import PRIVATE_DIR, PRIVATE_FILE, make_private_dir
 
 SEED = 20261129
 EPOCHS = 8
@@ -111,6 +112,13 @@ def _replace(source: Path, destination: Path) -> None:
         os.replace(source, destination)
 
 
+def _make_private(folder: Path) -> None:
+    """0700 folders and 0600 files, as everything under the home (``recordroom.core.private``)."""
+    for path in folder.rglob("*"):
+        os.chmod(path, PRIVATE_DIR if path.is_dir() else PRIVATE_FILE)
+    os.chmod(folder, PRIVATE_DIR)
+
+
 def retrain(
     examples: Iterable[LabelledExample], destination: Path, *, base: Path = MODEL_DIR
 ) -> RetrainResult:
@@ -124,7 +132,7 @@ def retrain(
     for name in (PIPELINE_DIR_NAME, STRUCTURE_DIR_NAME):
         if not (base / name / "config.cfg").is_file():
             raise ClassifierError(f"no document-type model in {base} to start from")
-    destination.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(destination.parent)
     work = Path(tempfile.mkdtemp(prefix=".model-new-", dir=destination.parent))
     try:
         for name, read in ((PIPELINE_DIR_NAME, model_text), (STRUCTURE_DIR_NAME, structure_text)):
@@ -149,6 +157,7 @@ def retrain(
         (work / TRAINING_RECORD_NAME).write_text(
             json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8"
         )
+        _make_private(work)
         model_sha256 = fingerprint(work)
         _replace(work, destination)
     except BaseException:

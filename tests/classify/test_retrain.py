@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import stat
 from pathlib import Path
 
 import pytest
@@ -63,9 +64,13 @@ def test_the_same_decisions_give_the_same_files(tmp_path: Path) -> None:
     assert [p.name for p in (tmp_path / "a").iterdir()] == ["model"]
 
 
-def test_the_office_model_keeps_no_patient_words(tmp_path: Path) -> None:
+def test_the_office_model_keeps_no_patient_words_and_only_its_owner_reads_it(
+    tmp_path: Path,
+) -> None:
     retrain(decisions(), tmp_path / "model")
+    assert stat.S_IMODE((tmp_path / "model").stat().st_mode) == 0o700
     for path in (tmp_path / "model").rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o600 if path.is_file() else 0o700)
         if path.is_file():
             data = path.read_bytes()
             assert b"Rivera" not in data and b"Ngata" not in data, path
