@@ -20,6 +20,7 @@ bench: setup
 	.venv/bin/python -m bench.classify
 	.venv/bin/python -m bench.search
 	.venv/bin/python -m bench.storage
+	.venv/bin/python -m bench.dedupe
 
 model: setup
 	.venv/bin/python -m training.train

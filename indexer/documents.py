@@ -1,25 +1,36 @@
-"""Documents in and out of SQL: save what intake made, read one back, find duplicates."""
+"""Documents in and out of SQL: save what intake made, read one back, find duplicates (by SHA-256,
+and re-sent copies through the LSH bands of their fingerprints)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import select
+from sqlalchemy import TextClause, select, text
 from sqlalchemy.orm import Session, selectinload
 
-from indexer.models import DocumentRow, PageRow
-from recordroom.core import Document, NotFoundError, Page
+from indexer.models import DocumentRow, NearDuplicateKeyRow, PageRow
+from recordroom.core import (
+    Document,
+    DocumentKeys,
+    MailOrigin,
+    NearDuplicateCandidate,
+    NotFoundError,
+    Page,
+)
+from recordroom.core.models import RESENT_REASON
 
 
 def add_document(
     session: Session,
     document: Document,
     *,
-    fingerprint: int | None = None,
-    duplicate_of: str | None = None,
+    keys: DocumentKeys | None = None,
 ) -> DocumentRow:
-    """Add a document and its pages to the session (the caller commits)."""
+    """Add a document, its pages and its near-duplicate keys to the session (the caller
+    commits)."""
     if document.original_key is None:
         raise ValueError("a document is saved only after its original is stored")
     row = DocumentRow(
@@ -41,9 +52,19 @@ def add_document(
         sender_fax=document.sender_fax,
         original_key=document.original_key,
         searchable_pdf_key=document.searchable_pdf_key,
-        fingerprint=fingerprint,
-        duplicate_of=duplicate_of,
+        duplicate_of=document.duplicate_of,
+        duplicate_similarity=document.duplicate_similarity,
+        minhash=keys.minhash if keys else None,
+        image_hash=keys.image_hash if keys else None,
+        identifiers=keys.identifiers if keys else None,
     )
+    if document.mail is not None:
+        row.mail_from = document.mail.from_address[:320]
+        row.mail_subject = document.mail.subject[:998]
+        row.mail_message_id = document.mail.message_id
+        row.mail_received_at = document.mail.received_at
+        row.sender_csid = document.mail.csid
+        row.sender_pages = document.mail.page_count
     row.pages = [
         PageRow(
             number=page.number,
@@ -56,6 +77,10 @@ def add_document(
         for page in document.pages
     ]
     session.add(row)
+    session.add_all(
+        NearDuplicateKeyRow(document_id=document.id, band=band, value=value)
+        for band, value in (keys.bands if keys else ())
+    )
     return row
 
 
@@ -77,18 +102,69 @@ def stored_objects(session: Session) -> list[tuple[str, str, str | None]]:
     return [(sha, original, searchable) for sha, original, searchable in rows]
 
 
-def recent_fingerprints(
-    session: Session, *, page_count: int, since: dt.datetime
-) -> Sequence[tuple[str, int]]:
-    """(document id, fingerprint) of documents with this many pages received since ``since``."""
+def near_duplicate_candidates(
+    session: Session, bands: Sequence[tuple[int, int]], *, since: dt.datetime, limit: int = 50
+) -> list[NearDuplicateCandidate]:
+    """Originals (not themselves marked copies) received since ``since`` that share at least one
+    LSH band with ``bands``, most shared bands first. Each band is one indexed equality on
+    (band, value); the documents sharing most are read by primary key. No scan."""
+    if not bands:
+        return []
+    shared = Counter(session.execute(_band_query(len(bands)), _band_values(bands)).scalars())
+    best = [doc_id for doc_id, _ in shared.most_common(limit)]
+    # Only the primary key in SQL: with a received_at condition beside it, a planner may walk
+    # the received_at index over every recent document instead of reading these few.
     rows = session.execute(
-        select(DocumentRow.id, DocumentRow.fingerprint)
-        .where(DocumentRow.page_count == page_count)
-        .where(DocumentRow.received_at >= since)
-        .where(DocumentRow.fingerprint.is_not(None))
-        .where(DocumentRow.duplicate_of.is_(None))
+        select(
+            DocumentRow.id,
+            DocumentRow.minhash,
+            DocumentRow.image_hash,
+            DocumentRow.identifiers,
+            DocumentRow.patient_mrn,
+            DocumentRow.received_at,
+            DocumentRow.duplicate_of,
+        ).where(DocumentRow.id.in_(best))
     ).all()
-    return [(doc_id, fp) for doc_id, fp in rows if fp is not None]
+    order = {doc_id: rank for rank, doc_id in enumerate(best)}
+    found = [
+        NearDuplicateCandidate(doc_id, minhash, image_hash, identifiers, mrn)
+        for doc_id, minhash, image_hash, identifiers, mrn, received, copy_of in rows
+        if copy_of is None and _aware(received) >= since
+    ]
+    return sorted(found, key=lambda candidate: order[candidate.document_id])
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands timestamps back without their zone; they were written in UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+@functools.cache
+def _band_query(count: int) -> TextClause:
+    """``… WHERE (band = :b0 AND value = :v0) OR …``: every database answers each term from the
+    (band, value) index (SQLite scans the whole table for a row-value ``IN``)."""
+    terms = " OR ".join(f"(band = :b{i} AND value = :v{i})" for i in range(count))
+    return text(f"SELECT document_id FROM near_duplicate_keys WHERE {terms}")
+
+
+def _band_values(bands: Sequence[tuple[int, int]]) -> dict[str, int]:
+    values = {}
+    for i, (band, value) in enumerate(bands):
+        values[f"b{i}"], values[f"v{i}"] = band, value
+    return values
+
+
+def clear_duplicate_mark(session: Session, document_id: str) -> str | None:
+    """Undo a near-duplicate mark (a clerk's decision); returns the document it pointed to."""
+    row = session.get(DocumentRow, document_id)
+    if row is None:
+        raise NotFoundError(f"there is no document with id {document_id}")
+    original = row.duplicate_of
+    row.duplicate_of = None
+    row.duplicate_similarity = None
+    reasons = [r for r in row.review_reasons.split("\n") if r and not r.startswith(RESENT_REASON)]
+    row.review_reasons = "\n".join(reasons)
+    return original
 
 
 def to_record(row: DocumentRow) -> Document:
@@ -121,6 +197,24 @@ def to_record(row: DocumentRow) -> Document:
         original_key=row.original_key,
         searchable_pdf_key=row.searchable_pdf_key,
         source_pages=tuple(int(n) for n in row.source_pages.split(",") if n),
+        mail=_mail_origin(row),
+        duplicate_of=row.duplicate_of,
+        duplicate_similarity=row.duplicate_similarity,
+    )
+
+
+def _mail_origin(row: DocumentRow) -> MailOrigin | None:
+    if row.mail_message_id is None and row.mail_from is None:
+        return None
+    return MailOrigin(
+        mailbox="",
+        message_id=row.mail_message_id,
+        from_address=row.mail_from or "",
+        subject=row.mail_subject or "",
+        received_at=row.mail_received_at,
+        fax_number=row.sender_fax,
+        csid=row.sender_csid,
+        page_count=row.sender_pages,
     )
 
 

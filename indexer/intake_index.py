@@ -4,7 +4,7 @@ Each call opens and closes its own session, so none stays open while a file is O
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
 from indexer import documents as doc_index
@@ -12,7 +12,14 @@ from indexer import jobs
 from indexer.database import Database
 from indexer.models import JobRow
 from indexer.patients import SqlPatientRegistry
-from recordroom.core import Document, IngestOutcome, Job, PatientRegistry
+from recordroom.core import (
+    Document,
+    DocumentKeys,
+    IngestOutcome,
+    Job,
+    NearDuplicateCandidate,
+    PatientRegistry,
+)
 
 
 class SqlIntakeIndex:
@@ -39,11 +46,11 @@ class SqlIntakeIndex:
         with self.database.session() as session:
             return doc_index.document_for_sha256(session, sha256)
 
-    def recent_fingerprints(
-        self, *, page_count: int, since: dt.datetime
-    ) -> Sequence[tuple[str, int]]:
+    def near_duplicate_candidates(
+        self, bands: Sequence[tuple[int, int]], *, since: dt.datetime
+    ) -> Sequence[NearDuplicateCandidate]:
         with self.database.session() as session:
-            return doc_index.recent_fingerprints(session, page_count=page_count, since=since)
+            return doc_index.near_duplicate_candidates(session, bands, since=since)
 
     @contextmanager
     def registry(self) -> Iterator[PatientRegistry]:
@@ -57,13 +64,11 @@ class SqlIntakeIndex:
         *,
         sha256: str | None = None,
         documents: Sequence[Document] = (),
-        fingerprint: int | None = None,
+        keys: Mapping[str, DocumentKeys] | None = None,
     ) -> None:
         with self.database.session() as session:
             for document in documents:
-                doc_index.add_document(
-                    session, document, fingerprint=fingerprint, duplicate_of=outcome.duplicate_of
-                )
+                doc_index.add_document(session, document, keys=(keys or {}).get(document.id))
             row = session.get_one(JobRow, job.id)
             jobs.finish_job(
                 row,

@@ -16,8 +16,10 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -45,10 +47,20 @@ class DocumentRow(Base):
     sender_fax: Mapped[str | None] = mapped_column(String(64))
     original_key: Mapped[str] = mapped_column(String(256))
     searchable_pdf_key: Mapped[str | None] = mapped_column(String(256))
-    fingerprint: Mapped[int | None] = mapped_column(
-        BigInteger
-    )  # simhash of the text, signed 64-bit
-    duplicate_of: Mapped[str | None] = mapped_column(String(32))
+    fingerprint: Mapped[int | None] = mapped_column(BigInteger)  # unused since 0007 (SimHash)
+    duplicate_of: Mapped[str | None] = mapped_column(String(32), index=True)
+    duplicate_similarity: Mapped[float | None] = mapped_column(Float)
+    # what intake.dedupe keeps to recognise a later copy (the LSH keys: NearDuplicateKeyRow)
+    minhash: Mapped[bytes | None] = mapped_column(LargeBinary)
+    image_hash: Mapped[int | None] = mapped_column(BigInteger)
+    identifiers: Mapped[str | None] = mapped_column(Text)  # JSON
+    # a document that came by e-mail: its message and what the e-fax service said of the sender
+    mail_from: Mapped[str | None] = mapped_column(String(320))
+    mail_subject: Mapped[str | None] = mapped_column(String(998))
+    mail_message_id: Mapped[str | None] = mapped_column(String(998))
+    mail_received_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sender_csid: Mapped[str | None] = mapped_column(String(64))
+    sender_pages: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     pages: Mapped[list[PageRow]] = relationship(
@@ -70,6 +82,48 @@ class PageRow(Base):
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
 
     document: Mapped[DocumentRow] = relationship(back_populates="pages")
+
+
+class NearDuplicateKeyRow(Base):
+    """The LSH bands of a document's fingerprint: an earlier copy is found by an indexed equality
+    on (band, value), never by a scan."""
+
+    __tablename__ = "near_duplicate_keys"
+    __table_args__ = (Index("ix_near_duplicate_keys_band_value", "band", "value"),)
+
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    band: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger)
+
+
+class MailMessageRow(Base):
+    """One message of an e-fax mailbox: fetched, then processed or failed, then moved.
+
+    A message is known by its Message-ID (or the SHA-256 of its bytes when it has none), not by
+    its UID alone: a UIDVALIDITY change renumbers every message, and a crash before the move
+    fetches it again; either way the row says it was already done."""
+
+    __tablename__ = "mail_messages"
+    __table_args__ = (UniqueConstraint("mailbox", "message_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    mailbox: Mapped[str] = mapped_column(String(512))  # the URL without a password
+    message_key: Mapped[str] = mapped_column(String(998))
+    uidvalidity: Mapped[int] = mapped_column(BigInteger)
+    uid: Mapped[int] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(String(998))
+    from_address: Mapped[str] = mapped_column(String(320), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # fetching|processed|failed
+    reason: Mapped[str | None] = mapped_column(Text)
+    attachment_sha256s: Mapped[str] = mapped_column(Text, default="")  # "sha1,sha2"
+    document_ids: Mapped[str] = mapped_column(Text, default="")  # "id1,id2"
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    moved_to: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class JobRow(Base):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    ColumnElement,
     Float,
     Integer,
     Select,
@@ -97,10 +98,7 @@ def _filtered(statement: AnySelect, filters: SearchFilters) -> AnySelect:
     if filters.doc_type:
         statement = statement.where(DocumentRow.doc_type == filters.doc_type)
     if filters.sender:
-        pattern = f"%{filters.sender}%"
-        statement = statement.where(
-            or_(DocumentRow.sender_name.ilike(pattern), DocumentRow.sender_fax.ilike(pattern))
-        )
+        statement = statement.where(_sender_matches(filters.sender))
     if filters.received_from is not None:
         statement = statement.where(DocumentRow.received_at >= filters.received_from)
     if filters.received_to is not None:
@@ -108,6 +106,24 @@ def _filtered(statement: AnySelect, filters: SearchFilters) -> AnySelect:
     if filters.needs_review is not None:
         statement = statement.where(DocumentRow.needs_review == filters.needs_review)
     return statement
+
+
+def _sender_matches(sender: str) -> ColumnElement[bool]:
+    """The sender as the cover sheet or the e-mail named it: name, fax number (however it was
+    typed: (555) 123-4567, 555.123.4567), station ID, From address or subject."""
+    pattern = f"%{sender}%"
+    columns = (
+        DocumentRow.sender_name,
+        DocumentRow.sender_fax,
+        DocumentRow.sender_csid,
+        DocumentRow.mail_from,
+        DocumentRow.mail_subject,
+    )
+    matches = [column.ilike(pattern) for column in columns]
+    digits = re.sub(r"\D", "", sender)
+    if len(digits) >= 7:
+        matches.append(DocumentRow.sender_fax.like(f"%{digits[-10:]}%"))
+    return or_(*matches)
 
 
 def _best_pages(

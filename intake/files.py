@@ -6,7 +6,9 @@ Nothing here deletes an original before its copy is safely somewhere else.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
+import json
 import os
 import stat
 import time
@@ -15,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from recordroom.core import MailOrigin
 from recordroom.core.errors import NotAFileError
 from recordroom.core.files import fsync_dir
 from recordroom.core.private import (
@@ -24,6 +27,7 @@ from recordroom.core.private import (
     write_private,
 )
 
+ORIGIN_NAME = ".origin.json"  # beside a claimed file that came by e-mail: the message it came in
 IGNORED_SUFFIXES = (".part", ".partial", ".crdownload", ".tmp", ".swp", ".download")
 
 
@@ -208,6 +212,51 @@ def copy_in(path: Path, processing_dir: Path) -> Path:
     return target
 
 
+def write_in(data: bytes, processing_dir: Path, name: str, origin: MailOrigin | None) -> Path:
+    """Put bytes (an e-mail attachment) into the processing folder as a claimed file, with the
+    message it came in written beside it first, both durable before the claim is visible."""
+    target = claim_slot(processing_dir, name)
+    if origin is not None:
+        write_private(target.parent / ORIGIN_NAME, _origin_json(origin).encode())
+    write_private(target, data)
+    fsync_dir(target.parent)
+    return target
+
+
+def read_origin(claimed: Path) -> MailOrigin | None:
+    """The e-mail a claimed file came in, if it came by e-mail."""
+    try:
+        data = json.loads((claimed.parent / ORIGIN_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    received = data.get("received_at")
+    return MailOrigin(
+        mailbox=data["mailbox"],
+        message_id=data["message_id"],
+        from_address=data["from_address"],
+        subject=data["subject"],
+        received_at=dt.datetime.fromisoformat(received) if received else None,
+        fax_number=data.get("fax_number"),
+        csid=data.get("csid"),
+        page_count=data.get("page_count"),
+    )
+
+
+def _origin_json(origin: MailOrigin) -> str:
+    return json.dumps(
+        {
+            "mailbox": origin.mailbox,
+            "message_id": origin.message_id,
+            "from_address": origin.from_address,
+            "subject": origin.subject,
+            "received_at": origin.received_at.isoformat() if origin.received_at else None,
+            "fax_number": origin.fax_number,
+            "csid": origin.csid,
+            "page_count": origin.page_count,
+        }
+    )
+
+
 def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) -> Path:
     """Copy the file into quarantine beside ``NAME.reason.txt`` (both fsync'd, both 0600), then
     remove it. A link or special file is moved, not copied, so its target is never read."""
@@ -247,7 +296,7 @@ def _move_without_reading(path: Path, target: Path) -> None:
 def remove_claimed(claimed: Path) -> None:
     """Remove a claimed file and its slot in processing."""
     claimed.unlink(missing_ok=True)
-    for leftover in claimed.parent.glob(".*.copying"):
+    for leftover in claimed.parent.glob(".*"):
         leftover.unlink()
     with contextlib.suppress(OSError):
         claimed.parent.rmdir()

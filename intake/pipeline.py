@@ -1,7 +1,8 @@
 """The consumer: one claimed file through every stage, as a sequence of small named steps.
 
     check the file → hash it → known? (duplicate) → OCR → classify and split → re-sent fax?
-    → store original and searchable PDF → index documents and finish the job in one commit
+    → store original and searchable PDF (a re-sent copy: marked, or skipped by setting)
+    → index documents and finish the job in one commit
     → only then remove the claimed file
 
 A crash at any point leaves the file in the processing folder; ``recover`` runs it again, and a
@@ -24,11 +25,14 @@ from recordroom.core import (
     Classification,
     Document,
     DocumentClassifier,
+    DocumentKeys,
     EmptyFileError,
     IngestOutcome,
     IngestStatus,
     IntakeIndex,
     Job,
+    MailOrigin,
+    NearDuplicateCandidate,
     ObjectStore,
     OcrEngine,
     OcrResult,
@@ -40,6 +44,7 @@ from recordroom.core import (
 from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
 from recordroom.core.keys import derivative_key, original_key
+from recordroom.core.models import RESENT_REASON
 from recordroom.core.settings import Settings
 
 log = logging.getLogger("recordroom.intake")
@@ -56,8 +61,6 @@ class _Prepared:
     size: int
     ocr: OcrResult
     classification: Classification
-    fingerprint: int | None
-    near_duplicate_of: str | None
 
 
 class Pipeline:
@@ -112,8 +115,13 @@ class Pipeline:
 
     # -- one file -----------------------------------------------------------------------------
 
-    def process(self, claimed: Path, source_name: str | None = None) -> IngestOutcome:
-        """Run one claimed file through; ``source_name`` is where it came from in the inbox."""
+    def process(
+        self, claimed: Path, source_name: str | None = None, origin: MailOrigin | None = None
+    ) -> IngestOutcome:
+        """Run one claimed file through; ``source_name`` is where it came from in the inbox,
+        ``origin`` the e-mail it came in (also read from beside the claimed file, for a file a
+        crash left in processing)."""
+        origin = origin or files.read_origin(claimed)
         job = self.index.open_job(files.claim_name(claimed), source_name or claimed.name)
         if job.outcome is not None:
             # Committed before a crash that came before the file was removed.
@@ -128,7 +136,7 @@ class Pipeline:
                     "(the program was interrupted or the OCR engine failed each time); "
                     "check the file and drop it in the inbox again"
                 )
-            outcome = self._process_job(job, claimed, source_name)
+            outcome = self._process_job(job, claimed, source_name, origin)
         except QuarantineError as error:
             outcome = self._quarantine(job, claimed, source_name, str(error))
         except StorageError:
@@ -146,11 +154,13 @@ class Pipeline:
         )
         return outcome
 
-    def _process_job(self, job: Job, claimed: Path, source: str) -> IngestOutcome:
+    def _process_job(
+        self, job: Job, claimed: Path, source: str, origin: MailOrigin | None
+    ) -> IngestOutcome:
         size = check_size(claimed, source, self.settings.max_file_mb)
         sha256 = file_sha256(claimed)
         with self._hash_lock(sha256):
-            return self._process_new(job, claimed, source, sha256, size)
+            return self._process_new(job, claimed, source, sha256, size, origin)
 
     @contextlib.contextmanager
     def _hash_lock(self, sha256: str) -> Iterator[None]:
@@ -171,7 +181,13 @@ class Pipeline:
                     self._locks[sha256] = (lock, users - 1)
 
     def _process_new(
-        self, job: Job, claimed: Path, source: str, sha256: str, size: int
+        self,
+        job: Job,
+        claimed: Path,
+        source: str,
+        sha256: str,
+        size: int,
+        origin: MailOrigin | None,
     ) -> IngestOutcome:
         known = self.index.find_duplicate(sha256)
         if known is not None:
@@ -179,20 +195,28 @@ class Pipeline:
             self.index.finish_job(job, outcome, sha256=sha256)
             return outcome
         prepared = self._prepare(claimed, sha256, size)
-        documents = self._documents(source, prepared)
-        self._store(claimed, prepared, documents)
-        status: IngestStatus = "near_duplicate" if prepared.near_duplicate_of else "stored"
+        found = [
+            self._near_duplicate(document, prepared)
+            for document in self._documents(source, prepared, origin)
+        ]
+        copy_of = next((d.duplicate_of for d, _ in found if d.duplicate_of), None)
+        if self.settings.near_duplicates == "skip":
+            found = [(d, keys) for d, keys in found if d.duplicate_of is None]
+        documents = [d for d, _ in found]
+        if documents:
+            self._store(claimed, prepared, documents)
         ids = tuple(d.id for d in documents)
+        status: IngestStatus = "near_duplicate" if copy_of else "stored"
         outcome = IngestOutcome(
             file=source,
             status=status,
-            document_id=ids[0],
+            document_id=ids[0] if ids else None,
             pages=len(prepared.ocr.pages),
-            duplicate_of=prepared.near_duplicate_of,
+            duplicate_of=copy_of,
             document_ids=ids,
         )
         self.index.finish_job(
-            job, outcome, sha256=sha256, documents=documents, fingerprint=prepared.fingerprint
+            job, outcome, sha256=sha256, documents=documents, keys={d.id: k for d, k in found}
         )
         return outcome
 
@@ -200,25 +224,49 @@ class Pipeline:
         ocr = self.ocr.extract(claimed, make_searchable_pdf=True)
         if not ocr.pages:
             raise EmptyFileError(f"{claimed.name} has no pages")
-        classification = self._classify(ocr)
-        fingerprint = dedupe.fingerprint(ocr.text)
-        near = None
-        if fingerprint is not None:
-            since = dt.datetime.now(dt.UTC) - NEAR_DUPLICATE_WINDOW
-            for doc_id, other in self.index.recent_fingerprints(
-                page_count=len(ocr.pages), since=since
-            ):
-                if dedupe.is_near(fingerprint, other):
-                    near = doc_id
-                    break
-        return _Prepared(
-            sha256=sha256,
-            size=size,
-            ocr=ocr,
-            classification=classification,
-            fingerprint=fingerprint,
-            near_duplicate_of=near,
+        return _Prepared(sha256=sha256, size=size, ocr=ocr, classification=self._classify(ocr))
+
+    def _near_duplicate(
+        self, document: Document, prepared: _Prepared
+    ) -> tuple[Document, DocumentKeys]:
+        """The document, marked ``duplicate_of`` an earlier one if it is a re-sent copy of it,
+        and the keys a later copy of it will be recognised by."""
+        first = document.source_pages[0] - 1 if document.source_pages else 0
+        images = prepared.ocr.page_images
+        image = images[first] if first < len(images) else None
+        fingerprint = dedupe.fingerprint(
+            [page.text for page in document.pages], image, document.patient_mrn
         )
+        keys = DocumentKeys(
+            minhash=fingerprint.minhash,
+            image_hash=fingerprint.image_hash,
+            identifiers=dedupe.identifiers_json(fingerprint.identifiers),
+            bands=tuple(fingerprint.bands()),
+        )
+        since = dt.datetime.now(dt.UTC) - NEAR_DUPLICATE_WINDOW
+        best: tuple[float, str] | None = None
+        for earlier in self.index.near_duplicate_candidates(keys.bands, since=since):
+            if (
+                dedupe.likeness(
+                    fingerprint.minhash, fingerprint.image_hash, earlier.minhash, earlier.image_hash
+                )
+                is None
+            ):
+                continue  # not even the words agree: no need to read its identifying values
+            score = dedupe.similarity(fingerprint, _stored_fingerprint(earlier))
+            if score is not None and (best is None or score > best[0]):
+                best = (score, earlier.document_id)
+        if best is None:
+            return document, keys
+        score, original = best
+        marked = replace(
+            document,
+            duplicate_of=original,
+            duplicate_similarity=score,
+            needs_review=True,
+            review_reasons=(*document.review_reasons, f"{RESENT_REASON} {original} ({score:.2f})"),
+        )
+        return marked, keys
 
     def _classify(self, ocr: OcrResult) -> Classification:
         texts = [page.text for page in ocr.pages]
@@ -230,16 +278,15 @@ class Pipeline:
             return unclassified(len(texts), "no document found besides a cover sheet")
         return classification
 
-    def _documents(self, source: str, prepared: _Prepared) -> list[Document]:
+    def _documents(
+        self, source: str, prepared: _Prepared, origin: MailOrigin | None
+    ) -> list[Document]:
         received = dt.datetime.now(dt.UTC)
         reasons_for_all: tuple[str, ...] = ()
         if prepared.ocr.low_confidence_pages:
             low = ", ".join(str(n) for n in prepared.ocr.low_confidence_pages)
             reasons_for_all += (f"OCR confidence is low on page(s) {low}",)
-        if prepared.near_duplicate_of:
-            reasons_for_all += (
-                f"looks like a re-sent copy of document {prepared.near_duplicate_of}",
-            )
+        sender_fax = prepared.classification.sender_fax or (origin.fax_number if origin else None)
         documents = []
         for segment in prepared.classification.segments:
             numbers = range(segment.first_page, segment.last_page + 1)
@@ -263,10 +310,11 @@ class Pipeline:
                     needs_review=segment.needs_review or bool(reasons_for_all),
                     review_reasons=reasons,
                     sender_name=prepared.classification.sender_name,
-                    sender_fax=prepared.classification.sender_fax,
+                    sender_fax=sender_fax,
                     original_key=original_key(prepared.sha256),
                     searchable_pdf_key=_searchable_key(prepared),
                     source_pages=tuple(numbers),
+                    mail=origin,
                 )
             )
         return documents
@@ -319,6 +367,15 @@ def object_metadata(prepared: _Prepared, documents: list[Document], kind: str) -
         "document-ids": ",".join(d.id for d in documents),
         "doc-types": ",".join(sorted({d.doc_type for d in documents})),
     }
+
+
+def _stored_fingerprint(stored: NearDuplicateCandidate) -> dedupe.Fingerprint:
+    return dedupe.Fingerprint(
+        minhash=stored.minhash,
+        image_hash=stored.image_hash,
+        identifiers=dedupe.identifiers_from_json(stored.identifiers),
+        patient_mrn=stored.patient_mrn,
+    )
 
 
 def page_image_key(sha256: str, page: int) -> str:

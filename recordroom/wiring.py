@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from indexer.database import Database
 from indexer.intake_index import SqlIntakeIndex
+from indexer.mail import SqlMailLedger
 from intake.pipeline import Pipeline
 from ocr import TesseractEngine
-from recordroom.core import ClassifierError, DocumentClassifier
+from recordroom.core import ClassifierError, DocumentClassifier, MailLedger
 from recordroom.core.actor import Actor
 from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
@@ -149,6 +150,10 @@ class Context:
         """Load the document-type model again on next use (a retrained model replaced it)."""
         for name in ("classifier", "pipeline"):
             vars(self).pop(name, None)
+
+    @cached_property
+    def mail_ledger(self) -> MailLedger:
+        return SqlMailLedger(self.database)
 
     @cached_property
     def pipeline(self) -> Pipeline:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +14,7 @@ from indexer.database import Database
 from recordroom.core.settings import Settings, load_settings
 from storage.local import LocalObjectStore
 from tests.services import (
+    Dovecot,
     PostgresServer,
     S3Server,
     new_bucket_name,
@@ -83,3 +87,18 @@ def own_s3_server() -> Iterator[S3Server]:
 def s3_bucket() -> str:
     """A bucket name no other test uses (not created: the store creates what is missing)."""
     return new_bucket_name()
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """A real dovecot IMAP server on 127.0.0.1 for the whole test run."""
+    # Not under pytest's private temporary folder: dovecot's own processes must reach it.
+    root = Path(tempfile.mkdtemp(prefix="recordroom-dovecot-"))
+    os.chmod(root, 0o755)
+    server = Dovecot(root)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        shutil.rmtree(root, ignore_errors=True)

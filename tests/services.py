@@ -1,5 +1,6 @@
-"""Real services for the tests: a throwaway PostgreSQL cluster and a SeaweedFS S3 server, each on
-127.0.0.1 on free ports, with their data in a temporary folder that is removed when they stop.
+"""Real services for the tests: a throwaway PostgreSQL cluster, a SeaweedFS S3 server and a
+dovecot IMAP server, each on 127.0.0.1 on free ports, with their data in a temporary folder that
+is removed when they stop.
 
 Nothing here is faked: the tests that use them talk to the real server through the real client.
 ``tests/conftest.py`` wraps them in session-scoped fixtures.
@@ -23,6 +24,8 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from imapclient import IMAPClient
 
 START_TIMEOUT = 90.0
 
@@ -402,3 +405,177 @@ def running_s3() -> Iterator[S3Server]:
 def new_bucket_name() -> str:
     """A bucket name no other test uses (S3 rules: lower case, digits and dashes)."""
     return f"test-{uuid.uuid4().hex[:16]}"
+
+
+# --- dovecot (IMAP) ------------------------------------------------------------------------------
+
+MAIL_USER = "fax"
+MAIL_PASSWORD = "s3cret-Fax-pw!"
+
+
+class Dovecot:
+    """A private dovecot: its config, mail and logs in ``root``, listening on 127.0.0.1:port,
+    one user (``MAIL_USER``) with maildir mail, no TLS (loopback only)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.port = free_port()
+        self.config = root / "dovecot.conf"
+        self.maildir = root / "mail"
+
+    def write_config(self) -> None:
+        binary = shutil.which("dovecot") or "/usr/sbin/dovecot"
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.maildir.mkdir(exist_ok=True)
+        (self.root / "run").mkdir(exist_ok=True)
+        (self.root / "passwd").write_text(
+            f"{MAIL_USER}:{{PLAIN}}{MAIL_PASSWORD}::::::\n", encoding="utf-8"
+        )
+        as_root = os.getuid() == 0
+        # Dovecot never runs a mail process as root: as root, the mail belongs to its own user.
+        uid, gid = (
+            (pwd.getpwnam("dovecot").pw_uid, pwd.getpwnam("dovecot").pw_gid)
+            if as_root
+            else (os.getuid(), os.getgid())
+        )
+        lines = [
+            f"base_dir = {self.root / 'run'}",
+            f"state_dir = {self.root / 'state'}",
+            f"log_path = {self.root / 'dovecot.log'}",
+            f"info_log_path = {self.root / 'dovecot.log'}",
+            "protocols = imap",
+            "listen = 127.0.0.1",
+            "ssl = no",
+            "disable_plaintext_auth = no",
+            "auth_mechanisms = plain login",
+            f"mail_location = maildir:{self.maildir}/%u",
+            "passdb {",
+            "  driver = passwd-file",
+            f"  args = scheme=PLAIN {self.root / 'passwd'}",
+            "}",
+            "userdb {",
+            "  driver = static",
+            f"  args = uid={uid} gid={gid} home={self.maildir}/%u",
+            "}",
+            f"first_valid_uid = {min(uid, 100)}",
+            "last_valid_uid = 0",
+            "first_valid_gid = 0",
+            "service imap-login {",
+            "  inet_listener imap {",
+            "    address = 127.0.0.1",
+            f"    port = {self.port}",
+            "  }",
+            "  inet_listener imaps {",
+            "    port = 0",
+            "  }",
+            "}",
+            "service pop3-login {",
+            "  inet_listener pop3 {",
+            "    port = 0",
+            "  }",
+            "}",
+            "protocol imap {",
+            "  mail_max_userip_connections = 50",
+            "}",
+        ]
+        if as_root:
+            lines += [
+                "default_login_user = dovenull",
+                "default_internal_user = dovecot",
+                "service imap-login {",
+                "  chroot =",
+                "}",
+                "service anvil {",
+                "  chroot =",
+                "}",
+                # pytest's temporary folders are private to root: the auth processes read the
+                # passwd-file there as root too
+                "service auth {",
+                "  user = root",
+                "}",
+                "service auth-worker {",
+                "  user = root",
+                "}",
+            ]
+        else:
+            lines += [f"default_login_user = {os.environ.get('USER', 'root')}"]
+        (self.root / "state").mkdir(exist_ok=True)
+        self.config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        if as_root:
+            for path in (self.root, self.root / "run", self.root / "state"):
+                os.chmod(path, 0o755)
+            os.chown(self.maildir, uid, gid)
+        self.binary = binary
+
+    def start(self) -> None:
+        if not self.config.exists():
+            self.write_config()
+        # No pipes: the daemon would keep them open and the call would never return.
+        with (self.root / "start.log").open("ab") as log:
+            subprocess.run(
+                [self.binary, "-c", str(self.config)],
+                check=True,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+            )
+        self._wait_until(listening=True)
+
+    def stop(self) -> None:
+        subprocess.run(
+            [self.binary, "-c", str(self.config), "stop"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_until(listening=False)
+
+    def _wait_until(self, *, listening: bool) -> None:
+        for _ in range(300):
+            with socket.socket() as sock:
+                sock.settimeout(0.2)
+                up = sock.connect_ex(("127.0.0.1", self.port)) == 0
+            if up == listening:
+                return
+            time.sleep(0.1)
+        log = (self.root / "dovecot.log").read_text(errors="replace")[-2000:]
+        raise RuntimeError(f"dovecot did not {'start' if listening else 'stop'}: {log}")
+
+    @property
+    def url(self) -> str:
+        return f"imap://{MAIL_USER}@127.0.0.1:{self.port}/INBOX"
+
+    def client(self) -> IMAPClient:
+        client = IMAPClient("127.0.0.1", port=self.port, ssl=False, timeout=30)
+        client.login(MAIL_USER, MAIL_PASSWORD)
+        return client
+
+    def append(self, message: bytes, folder: str = "INBOX") -> None:
+        with _logged_in(self) as client:
+            client.append(folder, message)
+
+    def count(self, folder: str) -> int:
+        with _logged_in(self) as client:
+            if not client.folder_exists(folder):
+                return 0
+            return int(client.folder_status(folder, [b"MESSAGES"])[b"MESSAGES"])
+
+    def empty(self) -> None:
+        """Every message of every folder moved out of the way (tests start from an empty box)."""
+        with _logged_in(self) as client:
+            for _, _, name in client.list_folders():
+                client.select_folder(name)
+                uids = client.search("ALL")
+                if uids:
+                    client.delete_messages(uids)
+                    client.expunge()
+
+
+@contextlib.contextmanager
+def _logged_in(server: Dovecot):  # type: ignore[no-untyped-def]
+    client = server.client()
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            client.logout()

@@ -33,6 +33,7 @@ COMMAND_GROUPS = (
     "roi",
     "storage",
     "users",
+    "mail",
 )
 
 
@@ -49,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    verbose = args.verbose or args.command in LONG_RUNNING
+    quiet_subcommand = getattr(args, "mail_command", None)  # ``mail status`` is not long-running
+    verbose = args.verbose or (args.command in LONG_RUNNING and not quiet_subcommand)
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",

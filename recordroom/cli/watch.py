@@ -9,12 +9,16 @@ import threading
 from recordroom.cli.common import Commands, add_command
 from recordroom.core.actor import Actor
 from recordroom.usecases.ingest import watch_inbox
+from recordroom.usecases.mail import start_mail_threads
 from recordroom.wiring import Context
 
 
 def register(commands: Commands) -> None:
     add_command(
-        commands, "serve", cmd_serve, "the main job: the watcher, its pipeline and the web app"
+        commands,
+        "serve",
+        cmd_serve,
+        "the main job: the watcher, its pipeline, the e-fax mailboxes and the web app",
     )
     watch = add_command(commands, "watch", cmd_watch, "watch the inbox and run the pipeline")
     watch.add_argument("--once", action="store_true", help="process what is there, then exit")
@@ -38,5 +42,10 @@ def cmd_watch(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
 def cmd_serve(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
     from recordroom.web.serve import serve
 
-    serve(ctx, lambda stop: watch_inbox(ctx, actor, stop=stop))
+    def work(stop: threading.Event) -> None:
+        # each configured e-fax mailbox in its own thread: its failures stop nothing
+        start_mail_threads(ctx, actor, stop)
+        watch_inbox(ctx, actor, stop=stop)
+
+    serve(ctx, work)
     return 0

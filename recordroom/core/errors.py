@@ -108,3 +108,10 @@ class AuthenticationError(RecordroomError):
     never says which, so it cannot be used to find account names."""
 
     exit_code = 13
+
+
+class MailError(RecordroomError):
+    """The e-fax mailbox could not be reached, refused the login or failed in a session. The
+    message names the mailbox without its password; the fetcher retries with a growing pause."""
+
+    exit_code = 11

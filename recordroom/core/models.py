@@ -117,6 +117,20 @@ class Classification:
 
 
 @dataclass(frozen=True, slots=True)
+class MailOrigin:
+    """The e-mail a document came in, and what the e-fax service wrote of the sending fax."""
+
+    mailbox: str  # the mailbox URL, without a password
+    message_id: str | None
+    from_address: str
+    subject: str
+    received_at: dt.datetime | None
+    fax_number: str | None = None  # digits only
+    csid: str | None = None  # the sending machine's station ID
+    page_count: int | None = None  # as the service counted them
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
     """One document as it travels from intake to the index."""
 
@@ -138,6 +152,9 @@ class Document:
     original_key: str | None = None
     searchable_pdf_key: str | None = None
     source_pages: tuple[int, ...] = ()  # pages of the original file this document holds
+    mail: MailOrigin | None = None  # set when the document came by e-mail
+    duplicate_of: str | None = None  # the document this one is a re-sent copy of
+    duplicate_similarity: float | None = None  # 0..1, how alike the two are
 
     @property
     def text(self) -> str:
@@ -175,6 +192,40 @@ class Job:
     source_name: str
     attempts: int  # this one included
     outcome: IngestOutcome | None = None  # set once finished (then the file is only removed)
+
+
+RESENT_REASON = "looks like a re-sent copy of document"  # the review reason of a near-duplicate
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentKeys:
+    """What intake keeps of a document to recognise a later copy of it (``intake.dedupe``)."""
+
+    minhash: bytes | None  # the text's MinHash values
+    image_hash: int | None  # the first page's difference hash, for pages with little text
+    identifiers: str  # its identifying values, as JSON
+    bands: tuple[tuple[int, int], ...]  # (band, value): the indexed keys it is found by
+
+
+@dataclass(frozen=True, slots=True)
+class NearDuplicateCandidate:
+    """An earlier original that shares LSH bands with a new document."""
+
+    document_id: str
+    minhash: bytes | None
+    image_hash: int | None
+    identifiers: str | None
+    patient_mrn: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MailMessageState:
+    """What the mail ledger knows of one message."""
+
+    status: str  # fetching | processed | failed
+    attempts: int
+    reason: str | None = None
+    document_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,11 @@ from typing import Protocol
 from recordroom.core.models import (
     Classification,
     Document,
+    DocumentKeys,
     IngestOutcome,
     Job,
+    MailMessageState,
+    NearDuplicateCandidate,
     OcrResult,
     Patient,
 )
@@ -87,10 +90,10 @@ class IntakeIndex(Protocol):
         """The id of the first document stored from a file with this hash."""
         ...
 
-    def recent_fingerprints(
-        self, *, page_count: int, since: dt.datetime
-    ) -> Sequence[tuple[str, int]]:
-        """(document id, text fingerprint) of originals with this many pages since ``since``."""
+    def near_duplicate_candidates(
+        self, bands: Sequence[tuple[int, int]], *, since: dt.datetime
+    ) -> Sequence[NearDuplicateCandidate]:
+        """Originals received since ``since`` sharing an LSH band with ``bands``, most first."""
         ...
 
     def registry(self) -> AbstractContextManager[PatientRegistry]:
@@ -104,7 +107,43 @@ class IntakeIndex(Protocol):
         *,
         sha256: str | None = None,
         documents: Sequence[Document] = (),
-        fingerprint: int | None = None,
+        keys: Mapping[str, DocumentKeys] | None = None,
     ) -> None:
-        """Save the documents and mark the job finished, in one durable commit."""
+        """Save the documents (with the near-duplicate keys of each, by document id) and mark the
+        job finished, in one durable commit."""
         ...
+
+
+class MailLedger(Protocol):
+    """What the mail fetcher asks of the index: which message was fetched and what became of it.
+    A message is known by (mailbox, message key): its Message-ID, or the hash of its bytes."""
+
+    def begin_message(
+        self,
+        mailbox: str,
+        message_key: str,
+        *,
+        uidvalidity: int,
+        uid: int,
+        message_id: str | None,
+        size: int,
+    ) -> MailMessageState:
+        """The message's state, its row created on first sight and its place brought up to date;
+        each call while it is still being fetched counts one attempt."""
+        ...
+
+    def finish_message(
+        self,
+        mailbox: str,
+        message_key: str,
+        status: str,
+        *,
+        from_address: str = "",
+        reason: str | None = None,
+        attachment_sha256s: Sequence[str] = (),
+        document_ids: Sequence[str] = (),
+    ) -> None:
+        """Processed or failed, durably."""
+        ...
+
+    def mark_moved(self, mailbox: str, message_key: str, folder: str) -> None: ...

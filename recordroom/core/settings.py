@@ -14,7 +14,7 @@ import re
 import sys
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Self
 
@@ -27,6 +27,7 @@ from recordroom.core.errors import ConfigurationError
 
 WatchMode = Literal["auto", "inotify", "poll"]
 OcrEngineName = Literal["auto", "tesserocr", "pytesseract"]
+NearDuplicateAction = Literal["mark", "skip"]
 Origin = Literal["default", "file", "environment", "override"]
 PREFIX = "RECORDROOM_"
 TOML_NAME = "recordroom.toml"
@@ -47,6 +48,18 @@ def setting(
     if shown_default is not None:
         extra["shown_default"] = shown_default
     return Field(default, description=description, json_schema_extra=extra, **limits)
+
+
+@dataclass(frozen=True, slots=True)
+class Mailbox:
+    """One e-fax mailbox: the ``RECORDROOM_MAIL_*`` settings, or a ``[[mail]]`` table of
+    recordroom.toml (``url``, ``password_file`` or ``password``, ``processed``, ``failed``)."""
+
+    url: str
+    password_file: str = ""
+    password: str = field(default="", repr=False)
+    processed: str = "recordroom-processed"
+    failed: str = "recordroom-failed"
 
 
 class Settings(BaseSettings):
@@ -87,12 +100,22 @@ class Settings(BaseSettings):
     mail_url: str = setting(
         "",
         "`imaps://USER@HOST:993/FOLDER` (`imap://` with STARTTLS, plain only to loopback): "
-        "the e-fax mailbox (planned); empty: no mail intake",
+        "the e-fax mailbox; empty: no mail intake",
     )
     mail_password_file: str = setting("", "a file holding the mailbox password (preferred)")
-    mail_password: str = setting("", "the mailbox password", secret=True)
+    mail_password: str = setting("", "the mailbox password", secret=True, repr=False)
     mail_processed: str = setting("recordroom-processed", "where read messages are moved")
     mail_failed: str = setting("recordroom-failed", "where messages that failed are moved")
+    mail_max_mb: int = setting(25, "a larger message goes to the failed folder unread", ge=1)
+    mail_poll_seconds: float = setting(
+        60.0, "how often the mailbox is looked at besides IMAP IDLE", gt=0
+    )
+    mail: tuple[Mailbox, ...] = setting(
+        (),
+        "more mailboxes: `[[mail]]` tables in recordroom.toml with `url`, `password_file` or "
+        "`password`, `processed`, `failed`",
+        shown_default="none",
+    )
     # intake
     watch_mode: WatchMode = setting("auto", "`auto` (poll on network shares), `inotify` or `poll`")
     settle_seconds: float = setting(2.0, "a file is taken once unchanged this long", ge=0)
@@ -125,6 +148,11 @@ class Settings(BaseSettings):
     )
     max_image_pixels: int = setting(
         120_000_000, "larger images are quarantined (decompression-bomb guard)", ge=1
+    )
+    near_duplicates: NearDuplicateAction = setting(
+        "mark",
+        "a re-sent copy of a document is stored and marked `duplicate_of` (`mark`) or not stored "
+        "(`skip`)",
     )
     # classification
     doc_type_threshold: float = setting(
@@ -249,6 +277,23 @@ class Settings(BaseSettings):
     def processing_dir(self) -> Path:
         # Inside the inbox so the claim is a rename on one filesystem, hence atomic.
         return self.inbox / ".recordroom" / "processing"
+
+    @property
+    def all_mailboxes(self) -> tuple[Mailbox, ...]:
+        """The mailbox of the ``RECORDROOM_MAIL_*`` settings (if its URL is set), then the
+        ``[[mail]]`` tables."""
+        first: tuple[Mailbox, ...] = ()
+        if self.mail_url:
+            first = (
+                Mailbox(
+                    url=self.mail_url,
+                    password_file=self.mail_password_file,
+                    password=self.mail_password,
+                    processed=self.mail_processed,
+                    failed=self.mail_failed,
+                ),
+            )
+        return first + self.mail
 
     @property
     def ocr_worker_count(self) -> int:

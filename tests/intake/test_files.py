@@ -4,7 +4,7 @@ import os
 import time
 from pathlib import Path
 
-from intake import dedupe, files
+from intake import files
 from intake.watcher import needs_polling
 
 
@@ -79,23 +79,6 @@ def test_quarantine_keeps_the_file_beside_its_reason(tmp_path: Path) -> None:
     assert target != other
     assert Path(str(target) + ".reason.txt").read_text() == "scan.pdf is empty.\n"
     assert Path(str(other) + ".reason.txt").read_text() == "scan.pdf is corrupt.\n"
-
-
-def test_resent_fax_is_near_but_other_documents_are_not() -> None:
-    body = (
-        "The patient was seen today for follow up of hypertension and diabetes mellitus "
-        "blood pressure well controlled continue lisinopril and metformin return in three months"
-    )
-    first = dedupe.fingerprint("FAX Nov 21 2026 10:31 P.1/1 Valley Clinic\n" + body)
-    second = dedupe.fingerprint("FAX Nov 22 2026 16:02 P.1/1 Valley Clinic\n" + body)
-    other = dedupe.fingerprint(
-        "Chest radiograph two views lungs are clear no effusion no pneumothorax heart size "
-        "normal mediastinum unremarkable impression normal chest examination no acute disease"
-    )
-    assert first is not None and second is not None and other is not None
-    assert dedupe.is_near(first, second)
-    assert not dedupe.is_near(first, other)
-    assert dedupe.fingerprint("too short") is None
 
 
 def test_network_shares_are_polled() -> None:

@@ -121,3 +121,29 @@ def test_the_design_names_and_defaults_are_kept(tmp_path: Path) -> None:
                  "S3_SECRET_KEY", "S3_SECURE", "MAIL_URL", "MAIL_PASSWORD_FILE", "MAIL_PASSWORD",
                  "MAIL_PROCESSED", "MAIL_FAILED"):  # fmt: skip
         assert f"`RECORDROOM_{name}`" in table
+
+
+def test_several_mailboxes_from_toml_and_the_password_never_shown(tmp_path: Path) -> None:
+    (tmp_path / "recordroom.toml").write_text(
+        '[[mail]]\nurl = "imaps://fax2@mail.example/INBOX"\npassword_file = "/run/pw2"\n'
+        '[[mail]]\nurl = "imaps://fax3@mail.example/Faxes"\npassword = "hunter2"\n'
+        'failed = "fax-failed"\n',
+        encoding="utf-8",
+    )
+    settings = load_settings(
+        environ={
+            "RECORDROOM_MAIL_URL": "imaps://fax1@mail.example/INBOX",
+            "RECORDROOM_MAIL_PASSWORD": "sw0rdfish",
+        },
+        cwd=tmp_path,
+    )
+    boxes = settings.all_mailboxes
+    assert [b.url.split("@")[0] for b in boxes] == ["imaps://fax1", "imaps://fax2", "imaps://fax3"]
+    assert boxes[2].failed == "fax-failed" and boxes[1].processed == "recordroom-processed"
+    assert "sw0rdfish" not in repr(settings) and "hunter2" not in repr(settings)
+    assert settings.near_duplicates == "mark"
+    (tmp_path / "recordroom.toml").write_text('[[mail]]\nuser = "x"\n', encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="RECORDROOM_MAIL"):
+        load_settings(environ={}, cwd=tmp_path)
+    with pytest.raises(ConfigurationError, match="RECORDROOM_NEAR_DUPLICATES"):
+        load_settings(environ={"RECORDROOM_NEAR_DUPLICATES": "drop"}, cwd=tmp_path / "none")
