@@ -157,9 +157,6 @@ class Context:
 
     @cached_property
     def pipeline(self) -> Pipeline:
-        # The OCR workers start and load tesseract while the classifier loads; every page of
-        # every file, one-page faxes included, then goes to them.
-        self.engine.start()
         index = SqlIntakeIndex(self.database)
         return Pipeline(self.settings, index, self.store, self.engine, self.classifier)
 
