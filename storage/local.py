@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import tempfile
@@ -62,6 +63,17 @@ class LocalObjectStore:
             raise StorageError(
                 f"could not write object {key} under {self.root}: {exc.strerror}"
             ) from exc
+
+    def put_retained(self, key: str, data: bytes, *, retain_until: dt.datetime) -> None:
+        """Write once, read-only: a local folder cannot enforce a retention date the way S3 object
+        lock does, but it refuses to replace the object and leaves the file mode 0444."""
+        if self.exists(key):
+            raise StorageError(f"object {key} is retained and cannot be replaced")
+        self.put(key, data)
+        try:
+            self._path(key).chmod(0o444)
+        except OSError as exc:
+            raise StorageError(f"could not make object {key} read-only: {exc.strerror}") from exc
 
     def get(self, key: str) -> bytes:
         try:

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from recordroom.core.models import (
     Classification,
@@ -39,6 +39,19 @@ class ObjectStore(Protocol):
     def delete(self, key: str) -> None: ...
 
     def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+
+@runtime_checkable
+class RetainingObjectStore(Protocol):
+    """A store that can keep an object unchangeable until a date (write once, read many).
+
+    S3 with object lock: ``PutObject`` with ``ObjectLockMode=COMPLIANCE`` and
+    ``ObjectLockRetainUntilDate=retain_until`` (the bucket must have been created with object
+    lock enabled). The local store writes the object once, read-only, and refuses to replace it.
+    The audit trail writes its checkpoints through this when the store has it.
+    """
+
+    def put_retained(self, key: str, data: bytes, *, retain_until: dt.datetime) -> None: ...
 
 
 class OcrEngine(Protocol):

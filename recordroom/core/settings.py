@@ -189,6 +189,34 @@ class Settings(BaseSettings):
         "how long a locked account stays locked (an admin's password reset lifts it)",
         ge=1,
     )
+    # audit trail
+    audit_checkpoint_interval: int = setting(
+        1000, "a signed audit checkpoint every this many events (and when the watcher stops)", ge=1
+    )
+    audit_key_file: str = setting(
+        "",
+        "the Ed25519 key that signs the audit checkpoints (created by `init`, mode 0600)",
+        shown_default="$RECORDROOM_HOME/keys/audit-ed25519.pem",
+    )
+    audit_site: str = setting(
+        "", "the office, as the audit events' source site", shown_default="the host name"
+    )
+    audit_working_hours: str = setting(
+        "07:00-19:00",
+        "working hours (office time), for the after-hours audit report",
+        pattern=r"^\s*\d{1,2}:\d{2}\s*-\s*\d{1,2}:\d{2}\s*$",
+    )
+    audit_working_days: str = setting(
+        "mon,tue,wed,thu,fri", "working days, for the after-hours audit report"
+    )
+    audit_timezone: str = setting(
+        "",
+        "the office's IANA time zone (working hours, the days of the audit reports)",
+        shown_default="the machine's",
+    )
+    audit_retention_years: int = setting(
+        6, "years the audit checkpoints stay locked where the store can lock them", ge=1
+    )
 
     # release of information
     roi_practice_name: str = setting("", "the practice's name on packets and letters")
@@ -251,6 +279,12 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.home / 'recordroom.db').resolve()}"
+
+    @property
+    def audit_key_path(self) -> Path:
+        if self.audit_key_file:
+            return Path(self.audit_key_file).expanduser()
+        return self.home / "keys" / "audit-ed25519.pem"
 
     @property
     def quarantine_dir(self) -> Path:

@@ -1,0 +1,395 @@
+"""Verification: walk the chain and the checkpoints and name the first place where they disagree.
+
+The walk recomputes each event's hash and checks that it links to the one before. At the first
+event that does not, it looks at a few events on either side to say what happened there:
+
+- **modified**: the event's content no longer matches its hash (or an event was rewritten with a
+  new hash, so the next one no longer links to it);
+- **deleted**: sequence numbers are missing, or later events were renumbered to close the gap (they
+  match their hashes only at their old, higher places), or the chain ends before its head;
+- **inserted**: an event that was never recorded sits in the chain (the events after it match their
+  hashes only at their old, lower places);
+- **reordered**: two events swapped places (each matches its hash only at the other's place).
+
+Checkpoints are checked on their own (signature, link to the previous checkpoint, the copy in the
+object store against the copy in the database) and against the chain (the event they name must
+have the hash they signed), which catches a chain rewritten from some point on with fresh hashes.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Literal
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import Connection, Engine, select
+
+from audit.chain import HASHED_COLUMNS, canonical, event_hash, sha256_hex
+from audit.checkpoints import (
+    Checkpoint,
+    key_id,
+    object_key,
+    parse_document,
+    row_checkpoint,
+    signature_valid,
+)
+from audit.models import (
+    CHECKPOINTS_HEAD,
+    EVENTS_HEAD,
+    GENESIS,
+    AuditCheckpointRow,
+    AuditEntityRow,
+    AuditEventRow,
+    AuditHeadRow,
+)
+from recordroom.core import NotFoundError, ObjectStore, StorageError
+
+Problem = Literal["modified", "deleted", "inserted", "reordered", "checkpoint"]
+LOOK = 64  # how far around the first broken link verify looks to tell what happened
+
+_EVENTS = AuditEventRow.__table__
+_ENTITIES = AuditEntityRow.__table__
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    problem: Problem
+    seq: int | None  # the first event concerned (None for a checkpoint-only problem)
+    message: str
+
+
+@dataclass
+class VerifyReport:
+    events: int = 0  # events checked
+    checkpoints: int = 0  # checkpoints checked
+    head_seq: int = 0
+    findings: list[Finding] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    @property
+    def first(self) -> Finding | None:
+        return self.findings[0] if self.findings else None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    values: tuple[Any, ...]  # HASHED_COLUMNS
+    entities: tuple[tuple[str, str], ...]
+    hash: str
+
+    @property
+    def seq(self) -> int:
+        return int(self.values[0])
+
+    @property
+    def prev(self) -> str:
+        return str(self.values[-1])
+
+    def hash_at(self, seq: int) -> str:
+        return event_hash(self.values, self.entities, seq=seq)
+
+    def origin(self) -> int | None:
+        """The sequence number at which this row matches its own hash, if any nearby."""
+        if self.hash_at(self.seq) == self.hash:
+            return self.seq
+        for distance in range(1, LOOK + 1):
+            for candidate in (self.seq - distance, self.seq + distance):
+                if candidate > 0 and self.hash_at(candidate) == self.hash:
+                    return candidate
+        return None
+
+
+def verify(
+    engine: Engine,
+    store: ObjectStore | None,
+    keys: Sequence[Ed25519PublicKey] = (),
+) -> VerifyReport:
+    """Check the whole chain and every checkpoint; ``keys`` are the trusted signing keys."""
+    started = time.perf_counter()
+    report = VerifyReport()
+    trusted = {key_id(key): key for key in keys}
+    with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            connection = connection.execution_options(isolation_level="REPEATABLE READ")
+        checkpoints = _check_checkpoints(connection, store, trusted, report)
+        heads = {
+            row.name: (row.seq, row.hash)
+            for row in connection.execute(select(AuditHeadRow.__table__))
+        }
+        head_seq, head_hash = heads.get(EVENTS_HEAD, (0, GENESIS))
+        report.head_seq = head_seq
+        expected = {checkpoint.seq: checkpoint for checkpoint in checkpoints}
+        _walk(_rows(connection, head_seq), head_seq, head_hash, expected, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _rows(connection: Connection, head_seq: int) -> Iterator[_Row]:
+    """Events up to the head (later ones committed while verify runs), with their entities."""
+    columns = [_EVENTS.c[name] for name in HASHED_COLUMNS]
+    query = (
+        select(*columns, _EVENTS.c.hash, _ENTITIES.c.kind, _ENTITIES.c.value)
+        .outerjoin(_ENTITIES, _ENTITIES.c.seq == _EVENTS.c.seq)
+        .where(_EVENTS.c.seq <= head_seq)
+        .order_by(_EVENTS.c.seq, _ENTITIES.c.position)
+    )
+    result = connection.execution_options(stream_results=True, yield_per=5000).execute(query)
+    width = len(HASHED_COLUMNS)
+    current: list[Any] | None = None
+    entities: list[tuple[str, str]] = []
+    for row in result:
+        if current is None or row[0] != current[0]:
+            if current is not None:
+                yield _Row(tuple(current[:width]), tuple(entities), current[width])
+            current = list(row)
+            entities = []
+        if row[width + 1] is not None:
+            entities.append((row[width + 1], row[width + 2]))
+    if current is not None:
+        yield _Row(tuple(current[:width]), tuple(entities), current[width])
+
+
+def _walk(
+    rows: Iterator[_Row],
+    head_seq: int,
+    head_hash: str,
+    checkpoints: dict[int, Checkpoint],
+    report: VerifyReport,
+) -> None:
+    expected_seq, prev_hash = 1, GENESIS
+    last_good_checkpoint = 0
+    recent: list[_Row] = []
+    for row in rows:
+        seq = row.values[0]
+        if (
+            seq != expected_seq
+            or row.values[-1] != prev_hash
+            or event_hash(row.values, row.entities, seq=seq) != row.hash
+        ):
+            ahead = list(islice(rows, LOOK))
+            report.findings.insert(0, _classify(row, ahead, expected_seq, recent))
+            return
+        checkpoint = checkpoints.get(seq)
+        if checkpoint is not None:
+            if checkpoint.event_hash != row.hash:
+                report.findings.insert(
+                    0,
+                    Finding(
+                        "modified",
+                        last_good_checkpoint + 1,
+                        f"the chain was rewritten between events {last_good_checkpoint + 1} and "
+                        f"{seq}: checkpoint {checkpoint.number} signed hash "
+                        f"{checkpoint.event_hash[:16]}… for event {seq}, the database has "
+                        f"{row.hash[:16]}…",
+                    ),
+                )
+                return
+            last_good_checkpoint = seq
+        report.events += 1
+        prev_hash = row.hash
+        expected_seq = seq + 1
+        recent.append(row)
+        if len(recent) > LOOK:
+            del recent[: len(recent) - LOOK]
+    last_seq = expected_seq - 1
+    if last_seq < head_seq:
+        report.findings.insert(
+            0,
+            Finding(
+                "deleted",
+                last_seq + 1,
+                f"events {last_seq + 1} to {head_seq} were deleted: the chain ends at event "
+                f"{last_seq}, its head records event {head_seq}",
+            ),
+        )
+    elif prev_hash != head_hash:
+        report.findings.insert(
+            0,
+            Finding(
+                "modified",
+                last_seq,
+                f"event {last_seq} was rewritten: its hash differs from the one the chain head "
+                "recorded",
+            ),
+        )
+    beyond = sorted(seq for seq in checkpoints if seq > last_seq)
+    if beyond and not report.findings:
+        report.findings.append(
+            Finding(
+                "deleted",
+                last_seq + 1,
+                f"checkpoint {checkpoints[beyond[0]].number} covers event {beyond[0]}, but the "
+                f"chain ends at event {last_seq}: events were deleted",
+            )
+        )
+
+
+def _classify(row: _Row, ahead: list[_Row], expected_seq: int, recent: list[_Row]) -> Finding:
+    """What happened at the first broken link, judged from the rows around it."""
+    seq = row.seq
+    if seq > expected_seq:
+        return Finding(
+            "deleted",
+            expected_seq,
+            f"event {expected_seq} was deleted: the chain goes from event {expected_seq - 1} "
+            f"to event {seq}"
+            if seq == expected_seq + 1
+            else f"events {expected_seq} to {seq - 1} were deleted: the chain goes from event "
+            f"{expected_seq - 1} to event {seq}",
+        )
+    origin = row.origin()
+    if origin is None:
+        if ahead and ahead[0].origin() == seq:
+            return Finding(
+                "inserted",
+                seq,
+                f"event {seq} was inserted: it was never part of the chain, and the events after "
+                "it were renumbered to make room",
+            )
+        return Finding(
+            "modified", seq, f"event {seq} was modified: its content no longer matches its hash"
+        )
+    if origin == seq:
+        before = seq - 1
+        return Finding(
+            "modified",
+            before,
+            f"event {before} was rewritten with a new hash: event {seq} no longer links to it",
+        )
+    if origin < seq:
+        first = origin
+        count = seq - origin
+        return Finding(
+            "inserted",
+            first,
+            f"{_events(first, seq - 1)} {'was' if count == 1 else 'were'} inserted: event {seq} "
+            f"was recorded as event {origin}",
+        )
+    belongs_here = next((other for other in ahead if other.origin() == seq), None)
+    if belongs_here is not None:
+        return Finding(
+            "reordered",
+            seq,
+            f"events were reordered: event {seq} was recorded as event {origin}, and the event "
+            f"recorded as {seq} now sits at {belongs_here.seq}",
+        )
+    count = origin - seq
+    return Finding(
+        "deleted",
+        seq,
+        f"{count} event{'s' if count > 1 else ''} after event {seq - 1} "
+        f"{'were' if count > 1 else 'was'} deleted and the later events renumbered: "
+        f"event {seq} was recorded as event {origin}",
+    )
+
+
+def _events(first: int, last: int) -> str:
+    return f"event {first}" if first == last else f"events {first} to {last}"
+
+
+def _check_checkpoints(
+    connection: Connection,
+    store: ObjectStore | None,
+    trusted: dict[str, Ed25519PublicKey],
+    report: VerifyReport,
+) -> list[Checkpoint]:
+    """Both copies of every checkpoint, checked on their own; returns those to hold the chain to."""
+    stored = {
+        row.number: row_checkpoint(row)
+        for row in connection.execute(
+            select(AuditCheckpointRow.__table__).order_by(AuditCheckpointRow.__table__.c.number)
+        )
+    }
+    head = connection.execute(
+        select(AuditHeadRow.__table__.c.seq).where(
+            AuditHeadRow.__table__.c.name == CHECKPOINTS_HEAD
+        )
+    ).scalar()
+    numbers = set(stored)
+    copies: dict[int, Checkpoint] = {}
+    if store is not None:
+        number = 1
+        while True:
+            try:
+                data = store.get(object_key(number))
+            except NotFoundError:
+                break
+            except StorageError as error:
+                report.findings.append(Finding("checkpoint", None, str(error)))
+                break
+            try:
+                copies[number] = parse_document(data)
+            except ValueError:
+                report.findings.append(
+                    Finding("checkpoint", None, f"checkpoint object {number} is not readable")
+                )
+            number += 1
+        numbers |= set(copies)
+    if head is not None and head > 0:
+        numbers.add(int(head))
+    checked: list[Checkpoint] = []
+    previous = GENESIS
+    for number in range(1, max(numbers, default=0) + 1):
+        in_db, in_store = stored.get(number), copies.get(number)
+        checkpoint = in_store or in_db
+        if checkpoint is None:
+            report.findings.append(
+                Finding("checkpoint", None, f"checkpoint {number} is missing from both copies")
+            )
+            continue
+        if store is not None and in_store is None:
+            report.findings.append(
+                Finding("checkpoint", None, f"checkpoint {number} is missing from object storage")
+            )
+        if in_db is None:
+            report.findings.append(
+                Finding("checkpoint", None, f"checkpoint {number} was deleted from the database")
+            )
+        elif in_store is not None and _differs(in_db, in_store):
+            report.findings.append(
+                Finding(
+                    "checkpoint",
+                    None,
+                    f"checkpoint {number} in the database differs from its copy in object storage",
+                )
+            )
+        if sha256_hex(canonical(checkpoint.payload())) != checkpoint.hash:
+            report.findings.append(
+                Finding("checkpoint", None, f"checkpoint {number} does not match its hash")
+            )
+        if not signature_valid(checkpoint, trusted):
+            report.findings.append(
+                Finding(
+                    "checkpoint",
+                    None,
+                    f"checkpoint {number}'s signature does not verify with the audit key "
+                    f"(key id {checkpoint.key_id})",
+                )
+            )
+        if checkpoint.previous != previous:
+            report.findings.append(
+                Finding(
+                    "checkpoint",
+                    None,
+                    f"checkpoint {number} does not link to checkpoint {number - 1}",
+                )
+            )
+        previous = checkpoint.hash
+        checked.append(checkpoint)
+        report.checkpoints += 1
+    return checked
+
+
+def _differs(one: Checkpoint, other: Checkpoint) -> bool:
+    return (one.payload(), one.hash, one.signature) != (
+        other.payload(),
+        other.hash,
+        other.signature,
+    )
