@@ -9,9 +9,10 @@ has committed, a signed checkpoint is written (``Checkpointer``); ``close()`` wr
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import socket
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from typing import Any
 
@@ -20,7 +21,15 @@ from sqlalchemy.orm import Session
 
 from audit.chain import HASHED_COLUMNS, event_hash, hashed_values
 from audit.checkpoints import Checkpoint, Checkpointer
-from audit.events import ENTITY_KINDS, EVENT_KINDS, OUTCOME_CODES, Action, AuditEvent, Outcome
+from audit.events import (
+    ENTITY_KINDS,
+    EVENT_KINDS,
+    OUTCOME_CODES,
+    Action,
+    AuditEvent,
+    Outcome,
+    as_utc,
+)
 from audit.models import EVENTS_HEAD, AuditEntityRow, AuditEventRow, AuditHeadRow
 from recordroom.core.actor import Actor
 from recordroom.core.sql import utcnow
@@ -51,11 +60,13 @@ class AuditTrail:
         checkpointer: Checkpointer | None = None,
         checkpoint_interval: int = 1000,
         system: str = "recordroom",
+        clock: Callable[[], dt.datetime] = utcnow,
     ) -> None:
         self.site = site or socket.gethostname()
         self.checkpointer = checkpointer
         self.checkpoint_interval = max(1, checkpoint_interval)
         self.system = system
+        self.clock = clock
 
     def record(
         self,
@@ -91,7 +102,7 @@ class AuditTrail:
              ("user", users), ("file", files))
         )  # fmt: skip
         seq, prev_hash = session.execute(_ADVANCE_HEAD).one()
-        recorded = utcnow()
+        recorded = as_utc(self.clock())
         draft = AuditEvent(
             seq=seq,
             recorded=recorded,
