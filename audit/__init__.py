@@ -49,6 +49,4 @@ def open_trail(
     """The trail of one process: events signed into checkpoints with the key in ``key_path``
     (created when missing), checkpoints written to ``store``."""
     checkpointer = Checkpointer(store, ensure_key(key_path), retention_years=retention_years)
-    return AuditTrail(
-        site=site, checkpointer=checkpointer, checkpoint_interval=checkpoint_interval
-    )
+    return AuditTrail(site=site, checkpointer=checkpointer, checkpoint_interval=checkpoint_interval)

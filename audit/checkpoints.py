@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from audit.chain import canonical, sha256_hex
 from audit.events import iso_utc
-from audit.models import CHECKPOINTS_HEAD, AuditCheckpointRow, AuditEventRow, AuditHeadRow
+from audit.models import CHECKPOINTS, CHECKPOINTS_HEAD, EVENTS, HEADS
 from recordroom.core import ConfigurationError, ObjectStore, StorageError
 from recordroom.core.protocols import RetainingObjectStore
 from recordroom.core.sql import utcnow
@@ -190,7 +190,7 @@ class Checkpointer:
             return self._write(connection, reason)
 
     def _write(self, connection: Connection, reason: str) -> Checkpoint | None:
-        heads = AuditHeadRow.__table__
+        heads = HEADS
         # Touching the head row first takes the write lock (SQLite) or the row lock
         # (PostgreSQL), so two processes never write the same checkpoint number.
         number, previous = connection.execute(
@@ -199,13 +199,13 @@ class Checkpointer:
             .values(seq=heads.c.seq)
             .returning(heads.c.seq, heads.c.hash)
         ).one()
-        events = AuditEventRow.__table__
+        events = EVENTS
         last = connection.execute(
             select(events.c.seq, events.c.hash).order_by(events.c.seq.desc()).limit(1)
         ).first()
         if last is None:
             return None
-        checkpoints = AuditCheckpointRow.__table__
+        checkpoints = CHECKPOINTS
         covered = connection.execute(
             select(checkpoints.c.seq).where(checkpoints.c.number == number)
         ).scalar()
@@ -235,14 +235,15 @@ class Checkpointer:
         log.info("audit checkpoint %d at event %d", checkpoint.number, checkpoint.seq)
         return checkpoint
 
-    def _sign(self, number: int, seq: int, event_hash: str, previous: str, reason: str) -> Checkpoint:
-        unsigned = Checkpoint(number, seq, event_hash, previous, utcnow(), reason, self.key_id, "", "")
+    def _sign(
+        self, number: int, seq: int, event_hash: str, previous: str, reason: str
+    ) -> Checkpoint:
+        unsigned = Checkpoint(
+            number, seq, event_hash, previous, utcnow(), reason, self.key_id, hash="", signature=""
+        )
         body = canonical(unsigned.payload())
         signature = base64.b64encode(self.key.sign(body)).decode()
-        return Checkpoint(
-            number, seq, event_hash, previous, unsigned.created, reason, self.key_id,
-            sha256_hex(body), signature,
-        )  # fmt: skip
+        return replace(unsigned, hash=sha256_hex(body), signature=signature)
 
     def _put(self, checkpoint: Checkpoint) -> None:
         key = object_key(checkpoint.number)

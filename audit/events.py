@@ -65,29 +65,83 @@ AUDIT_LOG_USED = _dcm("110101", "Audit Log Used")
 USER_ATTRIBUTES = _dcm("110137", "User Security Attributes Changed")
 
 _KINDS = (
-    EventKind("login", AUTHENTICATION, _dcm("110122", "Login"), "E", "a user logged in (or failed to)"),
+    EventKind(
+        "login", AUTHENTICATION, _dcm("110122", "Login"), "E", "a user logged in (or failed to)"
+    ),
     EventKind("logout", AUTHENTICATION, _dcm("110123", "Logout"), "E", "a user logged out"),
     EventKind("access.denied", SECURITY_ALERT, None, "E", "a permission check refused an action"),
     EventKind("document.create", IMPORT, _rest("create"), "C", "a document was stored"),
     EventKind("document.read", PATIENT_RECORD, _rest("read"), "R", "a document was shown"),
-    EventKind("document.export", EXPORT, _rest("read"), "R", "a document or page image left the system (download, page served)"),
-    EventKind("document.update", PATIENT_RECORD, _rest("update"), "U", "a document's patient or type was changed"),
+    EventKind(
+        "document.export",
+        EXPORT,
+        _rest("read"),
+        "R",
+        "a document or page image left the system (download, page served)",
+    ),
+    EventKind(
+        "document.update",
+        PATIENT_RECORD,
+        _rest("update"),
+        "U",
+        "a document's patient or type was changed",
+    ),
     EventKind("document.delete", PATIENT_RECORD, _rest("delete"), "D", "a document was deleted"),
-    EventKind("patient.read", PATIENT_RECORD, _rest("read"), "R", "a patient's registry record was shown"),
-    EventKind("patient.import", IMPORT, _rest("create"), "C", "patients were imported into the registry"),
-    EventKind("patient.update", PATIENT_RECORD, _rest("update"), "U", "a patient's registry record was changed"),
+    EventKind(
+        "patient.read", PATIENT_RECORD, _rest("read"), "R", "a patient's registry record was shown"
+    ),
+    EventKind(
+        "patient.import", IMPORT, _rest("create"), "C", "patients were imported into the registry"
+    ),
+    EventKind(
+        "patient.update",
+        PATIENT_RECORD,
+        _rest("update"),
+        "U",
+        "a patient's registry record was changed",
+    ),
     EventKind("search", QUERY, _rest("search-type"), "E", "a search, with its query"),
     EventKind("review.list", QUERY, _rest("search-type"), "E", "the review queue was listed"),
-    EventKind("classify", QUERY, _rest("search-type"), "E", "files were classified against the patient registry"),
-    EventKind("request.create", PATIENT_RECORD, _rest("create"), "C", "a records request was opened"),
-    EventKind("request.update", PATIENT_RECORD, _rest("update"), "U", "a records request changed state"),
-    EventKind("disclosure", EXPORT, Coding(LIFECYCLE, "disclose", "Disclose"), "R", "records were released to a recipient"),
+    EventKind(
+        "classify",
+        QUERY,
+        _rest("search-type"),
+        "E",
+        "files were classified against the patient registry",
+    ),
+    EventKind(
+        "request.create", PATIENT_RECORD, _rest("create"), "C", "a records request was opened"
+    ),
+    EventKind(
+        "request.update", PATIENT_RECORD, _rest("update"), "U", "a records request changed state"
+    ),
+    EventKind(
+        "disclosure",
+        EXPORT,
+        Coding(LIFECYCLE, "disclose", "Disclose"),
+        "R",
+        "records were released to a recipient",
+    ),
     EventKind("user.update", USER_ATTRIBUTES, None, "U", "an account or its roles changed"),
     EventKind("settings.update", APPLICATION, None, "U", "a setting changed"),
-    EventKind("application.start", APPLICATION, _dcm("110120", "Application Start"), "E", "a recordroom process started"),
-    EventKind("application.stop", APPLICATION, _dcm("110121", "Application Stop"), "E", "a recordroom process stopped"),
-    EventKind("audit.read", AUDIT_LOG_USED, None, "R", "the audit trail was queried, verified or exported"),
-)  # fmt: skip
+    EventKind(
+        "application.start",
+        APPLICATION,
+        _dcm("110120", "Application Start"),
+        "E",
+        "a recordroom process started",
+    ),
+    EventKind(
+        "application.stop",
+        APPLICATION,
+        _dcm("110121", "Application Stop"),
+        "E",
+        "a recordroom process stopped",
+    ),
+    EventKind(
+        "audit.read", AUDIT_LOG_USED, None, "R", "the audit trail was queried, verified or exported"
+    ),
+)
 
 EVENT_KINDS: dict[str, EventKind] = {kind.name: kind for kind in _KINDS}
 

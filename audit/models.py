@@ -9,8 +9,9 @@ last checkpoint); its rows are the locks that serialise writers, and are the onl
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import BigInteger, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from recordroom.core.sql import Base
@@ -84,3 +85,10 @@ class AuditHeadRow(Base):
     name: Mapped[str] = mapped_column(String(16), primary_key=True)
     seq: Mapped[int] = mapped_column(BigInteger)
     hash: Mapped[str] = mapped_column(String(64))
+
+
+# The tables themselves, for the Core statements that recording and verifying use (fast paths).
+EVENTS = cast(Table, AuditEventRow.__table__)
+ENTITIES = cast(Table, AuditEntityRow.__table__)
+CHECKPOINTS = cast(Table, AuditCheckpointRow.__table__)
+HEADS = cast(Table, AuditHeadRow.__table__)

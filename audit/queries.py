@@ -16,13 +16,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from audit.events import AuditEvent, EventFilter, as_utc
-from audit.models import AuditEntityRow, AuditEventRow
+from audit.models import ENTITIES, EVENTS
 
 Order = Literal["newest", "oldest"]
+ALL = EventFilter()
 
-_EVENTS = AuditEventRow.__table__
-_ENTITIES = AuditEntityRow.__table__
-_COLUMNS = [column for column in _EVENTS.c]
+_COLUMNS = [column for column in EVENTS.c]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +32,7 @@ class Page:
 
 def find_events(
     session: Session,
-    where: EventFilter = EventFilter(),
+    where: EventFilter = ALL,
     *,
     order: Order = "newest",
     limit: int = 100,
@@ -42,7 +41,7 @@ def find_events(
     """One page of the events ``where`` selects; ``cursor`` is the ``next_cursor`` of the page
     before."""
     query = _select(where)
-    seq = _EVENTS.c.seq
+    seq = EVENTS.c.seq
     if cursor is not None:
         query = query.where(seq < cursor if order == "newest" else seq > cursor)
     query = query.order_by(seq.desc() if order == "newest" else seq).limit(limit + 1)
@@ -53,7 +52,7 @@ def find_events(
 
 
 def iter_events(
-    session: Session, where: EventFilter = EventFilter(), *, batch: int = 5000
+    session: Session, where: EventFilter = ALL, *, batch: int = 5000
 ) -> Iterator[AuditEvent]:
     """Every event ``where`` selects, oldest first, read a batch at a time (for reports and
     exports)."""
@@ -74,25 +73,25 @@ def _select(where: EventFilter) -> Select[Any]:
         ("request", where.request),
     ):
         if value:
-            entity = _ENTITIES.alias(f"entity_{kind}")
+            entity = ENTITIES.alias(f"entity_{kind}")
             query = query.join(
                 entity,
-                and_(entity.c.seq == _EVENTS.c.seq, entity.c.kind == kind, entity.c.value == value),
+                and_(entity.c.seq == EVENTS.c.seq, entity.c.kind == kind, entity.c.value == value),
             )
     conditions: list[ColumnElement[bool]] = []
     for column, value in (
-        (_EVENTS.c.user_id, where.user_id),
-        (_EVENTS.c.kind, where.kind),
-        (_EVENTS.c.action, where.action),
-        (_EVENTS.c.outcome, where.outcome),
-        (_EVENTS.c.network_address, where.network_address),
+        (EVENTS.c.user_id, where.user_id),
+        (EVENTS.c.kind, where.kind),
+        (EVENTS.c.action, where.action),
+        (EVENTS.c.outcome, where.outcome),
+        (EVENTS.c.network_address, where.network_address),
     ):
         if value:
             conditions.append(column == value)
     if where.since is not None:
-        conditions.append(_EVENTS.c.recorded >= _db_time(where.since))
+        conditions.append(EVENTS.c.recorded >= _db_time(where.since))
     if where.until is not None:
-        conditions.append(_EVENTS.c.recorded < _db_time(where.until))
+        conditions.append(EVENTS.c.recorded < _db_time(where.until))
     return query.where(*conditions) if conditions else query
 
 
@@ -107,9 +106,9 @@ def _with_entities(session: Session, rows: Sequence[Any]) -> list[AuditEvent]:
     seqs = [row.seq for row in rows]
     entities: dict[int, list[tuple[str, str]]] = {seq: [] for seq in seqs}
     for seq, kind, value in session.execute(
-        select(_ENTITIES.c.seq, _ENTITIES.c.kind, _ENTITIES.c.value)
-        .where(_ENTITIES.c.seq.in_(seqs))
-        .order_by(_ENTITIES.c.seq, _ENTITIES.c.position)
+        select(ENTITIES.c.seq, ENTITIES.c.kind, ENTITIES.c.value)
+        .where(ENTITIES.c.seq.in_(seqs))
+        .order_by(ENTITIES.c.seq, ENTITIES.c.position)
     ):
         entities[seq].append((kind, value))
     return [to_event(row, entities[row.seq]) for row in rows]

@@ -202,9 +202,9 @@ def disclosures(
 
 def _reads(session: Session, since: dt.datetime, until: dt.datetime) -> Iterable[AuditEvent]:
     for event in iter_events(session, EventFilter(since=since, until=until)):
-        if event.action in READ_ACTIONS and event.outcome == "success" and event.patients:
-            if _is_person(event.user_id):
-                yield event
+        read = event.action in READ_ACTIONS and event.outcome == "success"
+        if read and event.patients and _is_person(event.user_id):
+            yield event
 
 
 def _is_person(user_id: str) -> bool:

@@ -30,20 +30,17 @@ from audit.events import (
     Outcome,
     as_utc,
 )
-from audit.models import EVENTS_HEAD, AuditEntityRow, AuditEventRow, AuditHeadRow
+from audit.models import ENTITIES, EVENTS, EVENTS_HEAD, HEADS
 from recordroom.core.actor import Actor
 from recordroom.core.sql import utcnow
 
 log = logging.getLogger("recordroom.audit")
 
-_EVENTS = AuditEventRow.__table__
-_ENTITIES = AuditEntityRow.__table__
-_HEADS = AuditHeadRow.__table__
 _ADVANCE_HEAD = (
-    update(_HEADS)
-    .where(_HEADS.c.name == EVENTS_HEAD)
-    .values(seq=_HEADS.c.seq + 1)
-    .returning(_HEADS.c.seq, _HEADS.c.hash)
+    update(HEADS)
+    .where(HEADS.c.name == EVENTS_HEAD)
+    .values(seq=HEADS.c.seq + 1)
+    .returning(HEADS.c.seq, HEADS.c.hash)
 )
 
 
@@ -127,18 +124,16 @@ class AuditTrail:
         )
         values = hashed_values(draft)
         digest = event_hash(values, entities, seq=seq)
-        session.execute(insert(_EVENTS).values(_row(values, digest)))
+        session.execute(insert(EVENTS).values(_row(values, digest)))
         if entities:
             session.execute(
-                insert(_ENTITIES),
+                insert(ENTITIES),
                 [
                     {"seq": seq, "position": position, "kind": entity_kind, "value": value}
                     for position, (entity_kind, value) in enumerate(entities)
                 ],
             )
-        session.execute(
-            update(_HEADS).where(_HEADS.c.name == EVENTS_HEAD).values(hash=digest)
-        )
+        session.execute(update(HEADS).where(HEADS.c.name == EVENTS_HEAD).values(hash=digest))
         if self.checkpointer is not None and seq % self.checkpoint_interval == 0:
             self._checkpoint_after_commit(session)
         return replace(draft, hash=digest)

@@ -37,21 +37,18 @@ from audit.checkpoints import (
     signature_valid,
 )
 from audit.models import (
+    CHECKPOINTS,
     CHECKPOINTS_HEAD,
+    ENTITIES,
+    EVENTS,
     EVENTS_HEAD,
     GENESIS,
-    AuditCheckpointRow,
-    AuditEntityRow,
-    AuditEventRow,
-    AuditHeadRow,
+    HEADS,
 )
 from recordroom.core import NotFoundError, ObjectStore, StorageError
 
 Problem = Literal["modified", "deleted", "inserted", "reordered", "checkpoint"]
 LOOK = 64  # how far around the first broken link verify looks to tell what happened
-
-_EVENTS = AuditEventRow.__table__
-_ENTITIES = AuditEntityRow.__table__
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +116,7 @@ def verify(
         if connection.dialect.name == "postgresql":
             connection = connection.execution_options(isolation_level="REPEATABLE READ")
         checkpoints = _check_checkpoints(connection, store, trusted, report)
-        heads = {
-            row.name: (row.seq, row.hash)
-            for row in connection.execute(select(AuditHeadRow.__table__))
-        }
+        heads = {row.name: (row.seq, row.hash) for row in connection.execute(select(HEADS))}
         head_seq, head_hash = heads.get(EVENTS_HEAD, (0, GENESIS))
         report.head_seq = head_seq
         expected = {checkpoint.seq: checkpoint for checkpoint in checkpoints}
@@ -133,12 +127,12 @@ def verify(
 
 def _rows(connection: Connection, head_seq: int) -> Iterator[_Row]:
     """Events up to the head (later ones committed while verify runs), with their entities."""
-    columns = [_EVENTS.c[name] for name in HASHED_COLUMNS]
+    columns = [EVENTS.c[name] for name in HASHED_COLUMNS]
     query = (
-        select(*columns, _EVENTS.c.hash, _ENTITIES.c.kind, _ENTITIES.c.value)
-        .outerjoin(_ENTITIES, _ENTITIES.c.seq == _EVENTS.c.seq)
-        .where(_EVENTS.c.seq <= head_seq)
-        .order_by(_EVENTS.c.seq, _ENTITIES.c.position)
+        select(*columns, EVENTS.c.hash, ENTITIES.c.kind, ENTITIES.c.value)
+        .outerjoin(ENTITIES, ENTITIES.c.seq == EVENTS.c.seq)
+        .where(EVENTS.c.seq <= head_seq)
+        .order_by(EVENTS.c.seq, ENTITIES.c.position)
     )
     result = connection.execution_options(stream_results=True, yield_per=5000).execute(query)
     width = len(HASHED_COLUMNS)
@@ -303,15 +297,9 @@ def _check_checkpoints(
     """Both copies of every checkpoint, checked on their own; returns those to hold the chain to."""
     stored = {
         row.number: row_checkpoint(row)
-        for row in connection.execute(
-            select(AuditCheckpointRow.__table__).order_by(AuditCheckpointRow.__table__.c.number)
-        )
+        for row in connection.execute(select(CHECKPOINTS).order_by(CHECKPOINTS.c.number))
     }
-    head = connection.execute(
-        select(AuditHeadRow.__table__.c.seq).where(
-            AuditHeadRow.__table__.c.name == CHECKPOINTS_HEAD
-        )
-    ).scalar()
+    head = connection.execute(select(HEADS.c.seq).where(HEADS.c.name == CHECKPOINTS_HEAD)).scalar()
     numbers = set(stored)
     copies: dict[int, Checkpoint] = {}
     if store is not None:

@@ -14,12 +14,11 @@ from sqlalchemy.exc import DBAPIError
 from audit import AuditTrail, verify
 from audit.chain import HASHED_COLUMNS, event_hash
 from audit.checkpoints import object_key
-from audit.models import AuditEventRow
+from audit.models import EVENTS
 from indexer.database import Database
 from recordroom.core.actor import Actor
 from storage.local import LocalObjectStore
 
-EVENTS = AuditEventRow.__table__
 TRIGGERS = [
     f"{table}_no_{operation}"
     for table in ("audit_events", "audit_entities", "audit_checkpoints")
@@ -83,9 +82,7 @@ def event_values(database: Database, seq: int) -> tuple[Any, ...]:
 
 
 @pytest.fixture
-def filled(
-    any_database: Database, actor: Actor, make_trail: Callable[..., AuditTrail]
-) -> Database:
+def filled(any_database: Database, actor: Actor, make_trail: Callable[..., AuditTrail]) -> Database:
     trail = make_trail()
     fill(any_database, trail, actor)
     trail.checkpoint(any_database.engine)
@@ -134,7 +131,8 @@ def test_a_modified_event_is_named(filled: Database) -> None:
 
 def test_a_modified_entity_is_named(filled: Database) -> None:
     # event 7 named patient M6; now it names M0
-    tamper(filled, [("UPDATE audit_entities SET value = 'M0' WHERE seq = 7 AND kind = 'patient'", {})])
+    statement = "UPDATE audit_entities SET value = 'M0' WHERE seq = 7 AND kind = 'patient'"
+    tamper(filled, [(statement, {})])
     assert first_finding(filled)[:2] == ("modified", 7)
 
 
@@ -316,4 +314,3 @@ def test_tampered_checkpoints_are_named(
     assert any("checkpoint 3's signature does not verify" in message for message in messages)
     # Without the key's public half the checkpoints cannot be trusted at all.
     assert not verify(database.engine, store, []).ok
-
