@@ -15,6 +15,7 @@ from sqlalchemy import Select, and_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from audit.chain import HASHED_COLUMNS, event_from_values
 from audit.events import AuditEvent, EventFilter, as_utc
 from audit.models import ENTITIES, EVENTS
 
@@ -111,30 +112,9 @@ def _with_entities(session: Session, rows: Sequence[Any]) -> list[AuditEvent]:
         .order_by(ENTITIES.c.seq, ENTITIES.c.position)
     ):
         entities[seq].append((kind, value))
-    return [to_event(row, entities[row.seq]) for row in rows]
-
-
-def to_event(row: Any, entities: Sequence[tuple[str, str]]) -> AuditEvent:
-    return AuditEvent(
-        seq=row.seq,
-        recorded=as_utc(row.recorded),
-        kind=row.kind,
-        type_code=row.type_code,
-        subtype_code=row.subtype_code,
-        action=row.action,
-        outcome=row.outcome,
-        user_id=row.user_id,
-        roles=tuple(role for role in row.roles.split(",") if role),
-        door=row.door,
-        network_address=row.network_address,
-        site=row.site,
-        host=row.host,
-        system=row.system,
-        purpose=row.purpose,
-        query=row.query,
-        recipient=row.recipient,
-        detail=row.detail,
-        entities=tuple(entities),
-        prev_hash=row.prev_hash,
-        hash=row.hash,
-    )
+    return [
+        event_from_values(
+            [row._mapping[name] for name in HASHED_COLUMNS], entities[row.seq], row.hash
+        )
+        for row in rows
+    ]

@@ -13,13 +13,12 @@ import datetime as dt
 import logging
 import socket
 from collections.abc import Callable, Iterable
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Engine, event, insert, update
 from sqlalchemy.orm import Session
 
-from audit.chain import HASHED_COLUMNS, event_hash, hashed_values
+from audit.chain import HASHED_COLUMNS, event_from_values, event_hash
 from audit.checkpoints import Checkpoint, Checkpointer
 from audit.events import (
     ENTITY_KINDS,
@@ -42,6 +41,8 @@ _ADVANCE_HEAD = (
     .values(seq=HEADS.c.seq + 1)
     .returning(HEADS.c.seq, HEADS.c.hash)
 )
+_INSERT_EVENT = insert(EVENTS)
+_INSERT_ENTITY = insert(ENTITIES)
 
 
 class AuditTrail:
@@ -98,45 +99,45 @@ class AuditTrail:
             (("patient", patients), ("document", documents), ("request", requests),
              ("user", users), ("file", files))
         )  # fmt: skip
-        seq, prev_hash = session.execute(_ADVANCE_HEAD).one()
-        recorded = as_utc(self.clock())
-        draft = AuditEvent(
-            seq=seq,
-            recorded=recorded,
-            kind=kind,
-            type_code=spec.type.code,
-            subtype_code=spec.subtype.code if spec.subtype else None,
-            action=action or spec.action,
-            outcome=outcome,
-            user_id=actor.user_id,
-            roles=tuple(sorted(actor.roles)),
-            door=actor.door,
-            network_address=actor.network_address,
-            site=self.site,
-            host=actor.host,
-            system=self.system,
-            purpose=purpose,
-            query=query,
-            recipient=recipient,
-            detail=detail,
-            entities=entities,
-            prev_hash=prev_hash,
+        # Core statements on the session's own connection: same transaction, no ORM overhead.
+        # Moving the head first takes the lock that makes concurrent writers take turns; a
+        # trigger moves the head's hash to the new event when it is inserted.
+        connection = session.connection()
+        seq, prev_hash = connection.execute(_ADVANCE_HEAD).one()
+        values = (  # HASHED_COLUMNS, in order
+            seq,
+            as_utc(self.clock()),
+            kind,
+            spec.type.code,
+            spec.subtype.code if spec.subtype else None,
+            action or spec.action,
+            outcome,
+            actor.user_id,
+            ",".join(sorted(actor.roles)),
+            actor.door,
+            actor.network_address,
+            self.site,
+            actor.host,
+            self.system,
+            purpose,
+            query,
+            recipient,
+            detail,
+            prev_hash,
         )
-        values = hashed_values(draft)
         digest = event_hash(values, entities, seq=seq)
-        session.execute(insert(EVENTS).values(_row(values, digest)))
+        connection.execute(_INSERT_EVENT, _row(values, digest))
         if entities:
-            session.execute(
-                insert(ENTITIES),
+            connection.execute(
+                _INSERT_ENTITY,
                 [
                     {"seq": seq, "position": position, "kind": entity_kind, "value": value}
                     for position, (entity_kind, value) in enumerate(entities)
                 ],
             )
-        session.execute(update(HEADS).where(HEADS.c.name == EVENTS_HEAD).values(hash=digest))
         if self.checkpointer is not None and seq % self.checkpoint_interval == 0:
             self._checkpoint_after_commit(session)
-        return replace(draft, hash=digest)
+        return event_from_values(values, entities, digest)
 
     def checkpoint(self, engine: Engine, reason: str = "manual") -> Checkpoint | None:
         """A signed checkpoint of the last committed event now (None if already covered)."""

@@ -21,13 +21,14 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from hashlib import sha256
 from itertools import islice
 from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from sqlalchemy import Connection, Engine, select
 
-from audit.chain import HASHED_COLUMNS, canonical, event_hash, sha256_hex
+from audit.chain import HASHED_COLUMNS, canonical, canonical_event, event_hash, sha256_hex
 from audit.checkpoints import (
     Checkpoint,
     key_id,
@@ -39,8 +40,6 @@ from audit.checkpoints import (
 from audit.models import (
     CHECKPOINTS,
     CHECKPOINTS_HEAD,
-    ENTITIES,
-    EVENTS,
     EVENTS_HEAD,
     GENESIS,
     HEADS,
@@ -125,54 +124,83 @@ def verify(
     return report
 
 
-def _rows(connection: Connection, head_seq: int) -> Iterator[_Row]:
-    """Events up to the head (later ones committed while verify runs), with their entities."""
-    columns = [EVENTS.c[name] for name in HASHED_COLUMNS]
-    query = (
-        select(*columns, EVENTS.c.hash, ENTITIES.c.kind, ENTITIES.c.value)
-        .outerjoin(ENTITIES, ENTITIES.c.seq == EVENTS.c.seq)
-        .where(EVENTS.c.seq <= head_seq)
-        .order_by(EVENTS.c.seq, ENTITIES.c.position)
+def _rows(
+    connection: Connection, head_seq: int
+) -> Iterator[tuple[tuple[Any, ...], list[tuple[str, str]]]]:
+    """Events up to the head (later ones committed while verify runs), with their entities.
+
+    Read through the driver's own cursors, events and entities side by side in sequence order
+    (a join would repeat every event's columns for each of its entities, and a million rows
+    through SQLAlchemy's result objects, SQLite's times parsed into datetimes, would take most of
+    verify's time)."""
+    columns = ", ".join([*HASHED_COLUMNS, "hash"])
+    events = _cursor(
+        connection,
+        "events",
+        f"SELECT {columns} FROM audit_events WHERE seq <= {int(head_seq)} ORDER BY seq",
     )
-    result = connection.execution_options(stream_results=True, yield_per=5000).execute(query)
-    width = len(HASHED_COLUMNS)
-    current: list[Any] | None = None
-    entities: list[tuple[str, str]] = []
-    for row in result:
-        if current is None or row[0] != current[0]:
-            if current is not None:
-                yield _Row(tuple(current[:width]), tuple(entities), current[width])
-            current = list(row)
-            entities = []
-        if row[width + 1] is not None:
-            entities.append((row[width + 1], row[width + 2]))
-    if current is not None:
-        yield _Row(tuple(current[:width]), tuple(entities), current[width])
+    entities = _cursor(
+        connection,
+        "entities",
+        "SELECT seq, kind, value FROM audit_entities "
+        f"WHERE seq <= {int(head_seq)} ORDER BY seq, position",
+    )
+    pending = next(entities, None)
+    for row in events:
+        seq = row[0]
+        found: list[tuple[str, str]] = []
+        while pending is not None and pending[0] <= seq:
+            if pending[0] == seq:
+                found.append((pending[1], pending[2]))
+            pending = next(entities, None)
+        yield row, found
+
+
+def _cursor(connection: Connection, name: str, sql: str) -> Iterator[tuple[Any, ...]]:
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name=f"recordroom_audit_{name}")  # server side: streamed
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        while True:
+            batch = cursor.fetchmany(10000)
+            if not batch:
+                return
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def _walk(
-    rows: Iterator[_Row],
+    rows: Iterator[tuple[tuple[Any, ...], list[tuple[str, str]]]],
     head_seq: int,
     head_hash: str,
     checkpoints: dict[int, Checkpoint],
     report: VerifyReport,
 ) -> None:
+    width = len(HASHED_COLUMNS)  # each row: the hashed columns, then the stored hash
     expected_seq, prev_hash = 1, GENESIS
     last_good_checkpoint = 0
-    recent: list[_Row] = []
-    for row in rows:
-        seq = row.values[0]
+    for row, entities in rows:
+        seq = row[0]
+        stored = row[width]
         if (
             seq != expected_seq
-            or row.values[-1] != prev_hash
-            or event_hash(row.values, row.entities, seq=seq) != row.hash
+            or row[width - 1] != prev_hash
+            or sha256(canonical_event(row, entities, seq=seq)).hexdigest() != stored
         ):
-            ahead = list(islice(rows, LOOK))
-            report.findings.insert(0, _classify(row, ahead, expected_seq, recent))
+            ahead = [_Row(r[:width], tuple(e), r[width]) for r, e in islice(rows, LOOK)]
+            current = _Row(row[:width], tuple(entities), stored)
+            report.events = expected_seq - 1
+            report.findings.insert(0, _classify(current, ahead, expected_seq))
             return
-        checkpoint = checkpoints.get(seq)
-        if checkpoint is not None:
-            if checkpoint.event_hash != row.hash:
+        if seq in checkpoints:
+            checkpoint = checkpoints[seq]
+            if checkpoint.event_hash != stored:
+                report.events = expected_seq - 1
                 report.findings.insert(
                     0,
                     Finding(
@@ -181,17 +209,14 @@ def _walk(
                         f"the chain was rewritten between events {last_good_checkpoint + 1} and "
                         f"{seq}: checkpoint {checkpoint.number} signed hash "
                         f"{checkpoint.event_hash[:16]}… for event {seq}, the database has "
-                        f"{row.hash[:16]}…",
+                        f"{stored[:16]}…",
                     ),
                 )
                 return
             last_good_checkpoint = seq
-        report.events += 1
-        prev_hash = row.hash
+        prev_hash = stored
         expected_seq = seq + 1
-        recent.append(row)
-        if len(recent) > LOOK:
-            del recent[: len(recent) - LOOK]
+    report.events = expected_seq - 1
     last_seq = expected_seq - 1
     if last_seq < head_seq:
         report.findings.insert(
@@ -225,7 +250,7 @@ def _walk(
         )
 
 
-def _classify(row: _Row, ahead: list[_Row], expected_seq: int, recent: list[_Row]) -> Finding:
+def _classify(row: _Row, ahead: list[_Row], expected_seq: int) -> Finding:
     """What happened at the first broken link, judged from the rows around it."""
     seq = row.seq
     if seq > expected_seq:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import threading
 from collections.abc import Callable
@@ -10,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from audit import AuditTrail, find_events, verify
+from audit.chain import canonical, canonical_event, event_form
 from audit.checkpoints import object_key, parse_document, signature_valid
 from audit.models import AuditCheckpointRow, AuditEventRow
 from indexer.database import Database
@@ -171,3 +173,22 @@ def test_the_signing_key_is_private(
     make_trail()
     assert settings.audit_key_path.stat().st_mode & 0o777 == 0o600
     assert settings.audit_key_path.parent.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["plain", 'quote " and \\ backslash', "tab\tnewline\n", "José Ñúñez 山田", "\u2028", ""],
+)
+def test_the_fast_canonical_form_is_sorted_key_json(text: str) -> None:
+    values = (
+        7, dt.datetime(2026, 11, 29, 18, 16, 25, 123456, tzinfo=dt.UTC), "search", "110112",
+        None, "E", "success", text, "admin,clerk", "web", None, text, "host", "recordroom",
+        None, text, None, text, "f" * 64,
+    )  # fmt: skip
+    entities = [("patient", text), ("document", "d1")]
+    expected = canonical(event_form(values, entities, seq=7))
+    assert canonical_event(values, entities, seq=7) == expected
+    assert json.loads(expected)["recorded"] == "2026-11-29T18:16:25.123456Z"
+    # SQLite hands the time back as text; both spellings give the same form
+    as_text = (values[0], "2026-11-29 18:16:25.123456", *values[2:])
+    assert canonical_event(as_text, entities, seq=7) == expected

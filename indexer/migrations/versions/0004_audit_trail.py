@@ -5,7 +5,8 @@ Revises: 0001
 Create Date: 2026-11-29
 
 The audit trail (``audit/models.py``): events, the ids they name, signed checkpoints and the two
-chain heads. Events, entities and checkpoints are append-only: triggers refuse UPDATE and DELETE
+chain heads (a trigger keeps the events head's hash on the last event). Events, entities and
+checkpoints are append-only: triggers refuse UPDATE and DELETE
 (and TRUNCATE on PostgreSQL) on both SQLite and PostgreSQL.
 """
 
@@ -25,7 +26,11 @@ SEQ = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
 
 def _sqlite_triggers() -> list[str]:
-    statements = []
+    statements = [
+        # The chain head follows the last event: one statement fewer for every recorded event.
+        "CREATE TRIGGER audit_events_head AFTER INSERT ON audit_events "
+        "BEGIN UPDATE audit_heads SET hash = NEW.hash WHERE name = 'events'; END"
+    ]
     for table in APPEND_ONLY:
         for operation in ("UPDATE", "DELETE"):
             statements.append(
@@ -40,7 +45,11 @@ def _postgresql_triggers() -> list[str]:
     statements = [
         "CREATE FUNCTION audit_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
         "RAISE EXCEPTION 'the audit trail is append-only: % on % refused', TG_OP, TG_TABLE_NAME; "
-        "END $$"
+        "END $$",
+        "CREATE FUNCTION audit_follow_head() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "UPDATE audit_heads SET hash = NEW.hash WHERE name = 'events'; RETURN NEW; END $$",
+        "CREATE TRIGGER audit_events_head AFTER INSERT ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_follow_head()",
     ]
     for table in APPEND_ONLY:
         statements.append(
@@ -129,6 +138,11 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dialect = op.get_bind().dialect.name
+    if dialect == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS audit_events_head ON audit_events")
+        op.execute("DROP FUNCTION IF EXISTS audit_follow_head()")
+    else:
+        op.execute("DROP TRIGGER IF EXISTS audit_events_head")
     for table in APPEND_ONLY:
         if dialect == "postgresql":
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_change ON {table}")
