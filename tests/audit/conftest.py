@@ -1,85 +1,18 @@
-"""Fixtures for the audit trail: a migrated database on SQLite or on a real PostgreSQL (started
-here on 127.0.0.1 for the session), the local object store, and a trail that checkpoints into it.
-"""
+"""Fixtures for the audit trail: a migrated database on SQLite or on the real PostgreSQL of
+``tests/conftest.py``, the local object store, and a trail that checkpoints into it."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import pwd
-import shutil
-import socket
-import subprocess
-import tempfile
-import uuid
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
 from audit import AuditTrail, open_trail
 from indexer.database import Database
 from recordroom.core.actor import Actor
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from storage.local import LocalObjectStore
-
-
-def _postgres_bin() -> Path:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if found:
-        return found[-1].parent
-    initdb = shutil.which("initdb")
-    if initdb is None:
-        raise RuntimeError("PostgreSQL is not installed: run bin/setup")
-    return Path(initdb).parent
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[str]:
-    """A throwaway PostgreSQL cluster; yields the libpq DSN of its ``postgres`` database."""
-    root = Path(tempfile.mkdtemp(prefix="recordroom-audit-pg-"))
-    prefix: list[str] = []
-    if os.geteuid() == 0:  # PostgreSQL refuses to run as root
-        entry = pwd.getpwnam("postgres")
-        os.chown(root, entry.pw_uid, entry.pw_gid)
-        prefix = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    bindir = _postgres_bin()
-    data = root / "data"
-    subprocess.run(
-        [*prefix, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-         "--no-sync"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    options = f"-p {port} -h 127.0.0.1 -k {root} -c fsync=off"
-    subprocess.run(
-        [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-o",
-         options, "-w", "start"],
-        check=True, capture_output=True,
-    )  # fmt: skip
-    try:
-        yield f"host=127.0.0.1 port={port} user=postgres"
-    finally:
-        subprocess.run(
-            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-            capture_output=True,
-        )
-        shutil.rmtree(root, ignore_errors=True)
-
-
-@pytest.fixture
-def postgres_url(postgres_server: str) -> Iterator[str]:
-    import psycopg
-
-    name = f"audit_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(f"{postgres_server} dbname=postgres", autocommit=True) as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    port = postgres_server.split("port=")[1].split()[0]
-    yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/{name}"
-    with psycopg.connect(f"{postgres_server} dbname=postgres", autocommit=True) as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -16,7 +16,7 @@ from audit.checkpoints import object_key, parse_document, signature_valid
 from audit.models import AuditCheckpointRow, AuditEventRow
 from indexer.database import Database
 from recordroom.core.actor import Actor
-from recordroom.settings import Settings
+from recordroom.core.settings import Settings
 from storage.local import LocalObjectStore
 
 
