@@ -4,8 +4,10 @@ Each call opens and closes its own session, so none stays open while a file is O
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+
+from sqlalchemy.orm import Session
 
 from indexer import documents as doc_index
 from indexer import jobs
@@ -21,12 +23,17 @@ from recordroom.core import (
     PatientRegistry,
 )
 
+# Called with a file's documents inside the transaction that saves them (the audit event).
+SavedHook = Callable[[Session, Sequence[Document]], None]
+
 
 class SqlIntakeIndex:
-    """``IntakeIndex`` over the SQL database."""
+    """``IntakeIndex`` over the SQL database; ``on_saved`` runs in the commit that saves a
+    file's documents."""
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, *, on_saved: SavedHook | None = None) -> None:
         self.database = database
+        self.on_saved = on_saved
 
     def open_job(self, claim_name: str, source_name: str) -> Job:
         with self.database.session() as session:
@@ -78,6 +85,8 @@ class SqlIntakeIndex:
                 duplicate_of=outcome.duplicate_of,
                 reason=outcome.reason,
             )
+            if documents and self.on_saved is not None:
+                self.on_saved(session, documents)
             session.commit()
 
 

@@ -8,7 +8,7 @@ tesseract. ``Context.unit_of_work(actor)`` is the one database transaction a use
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING, Self
 
 from sqlalchemy.orm import Session
 
+from audit import AuditEvent, AuditTrail, open_trail
+from audit.events import Outcome
 from indexer.database import Database
 from indexer.intake_index import SqlIntakeIndex
 from indexer.mail import SqlMailLedger
 from intake.pipeline import Pipeline
 from ocr import TesseractEngine
-from recordroom.core import ClassifierError, DocumentClassifier, MailLedger
+from recordroom.core import ClassifierError, Document, DocumentClassifier, MailLedger
 from recordroom.core.actor import Actor
 from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
@@ -82,16 +84,6 @@ def load_classifier(
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class AccessEvent:
-    """What one use-case did, in the words the audit trail will keep (ids only, never PHI)."""
-
-    action: str  # "document.show", "search", "review.assign", …
-    document_ids: tuple[str, ...] = ()
-    patient_mrns: tuple[str, ...] = ()
-    detail: str = ""
-
-
 @dataclass
 class UnitOfWork:
     """One use-case call: who acts, and the database session its reads and changes go through.
@@ -99,25 +91,44 @@ class UnitOfWork:
 
     actor: Actor
     session: Session
-    events: list[AccessEvent] = field(default_factory=list)
+    trail: AuditTrail
+    events: list[AuditEvent] = field(default_factory=list)
 
     def record(
         self,
-        action: str,
+        kind: str,
         *,
-        document_ids: Sequence[str] = (),
-        patient_mrns: Sequence[str] = (),
-        detail: str = "",
-    ) -> None:
-        """What this use-case read or changed: every use-case calls this once.
-
-        The audit trail (issue 17) writes the event here, into ``self.session``, so it commits
-        in the same transaction as the change it describes. Until then nothing is written: the
-        event is only kept in ``events`` (tests check that each use-case reports itself).
-        """
-        self.events.append(
-            AccessEvent(action, tuple(document_ids), tuple(m for m in patient_mrns if m), detail)
+        patients: Iterable[str] = (),
+        documents: Iterable[str] = (),
+        requests: Iterable[str] = (),
+        users: Iterable[str] = (),
+        files: Iterable[str] = (),
+        query: str | None = None,
+        purpose: str | None = None,
+        recipient: str | None = None,
+        detail: str | None = None,
+        outcome: Outcome = "success",
+    ) -> AuditEvent:
+        """What this use-case read or changed (a kind of ``audit.EVENT_KINDS``): the audit trail
+        writes the event into ``self.session``, so it commits with the change it describes or
+        not at all. Ids only, never names; ``detail`` carries no PHI."""
+        event = self.trail.record(
+            self.session,
+            self.actor,
+            kind,
+            outcome=outcome,
+            patients=patients,
+            documents=documents,
+            requests=requests,
+            users=users,
+            files=files,
+            query=query,
+            purpose=purpose,
+            recipient=recipient,
+            detail=detail,
         )
+        self.events.append(event)
+        return event
 
 
 class Context:
@@ -157,14 +168,45 @@ class Context:
 
     @cached_property
     def pipeline(self) -> Pipeline:
+        """The pipeline for what stores nothing (``classify``); ``pipeline_for`` stores."""
         index = SqlIntakeIndex(self.database)
         return Pipeline(self.settings, index, self.store, self.engine, self.classifier)
+
+    def pipeline_for(self, actor: Actor) -> Pipeline:
+        """The pipeline that stores files for ``actor``: each file's documents and their
+        ``document.create`` event commit together."""
+        trail = self.audit
+
+        def record(session: Session, documents: Sequence[Document]) -> None:
+            trail.record(
+                session,
+                actor,
+                "document.create",
+                documents=[document.id for document in documents],
+                patients=[document.patient_mrn or "" for document in documents],
+                files=[documents[0].sha256] if documents else [],
+            )
+
+        index = SqlIntakeIndex(self.database, on_saved=record)
+        return Pipeline(self.settings, index, self.store, self.engine, self.classifier)
+
+    @cached_property
+    def audit(self) -> AuditTrail:
+        """The audit trail; its signing key is created on first use (``recordroom init``)."""
+        settings = self.settings
+        return open_trail(
+            self.store,
+            settings.audit_key_path,
+            site=settings.audit_site,
+            checkpoint_interval=settings.audit_checkpoint_interval,
+            retention_years=settings.audit_retention_years,
+        )
 
     @contextmanager
     def unit_of_work(self, actor: Actor) -> Iterator[UnitOfWork]:
         """One transaction for one use-case call by ``actor``."""
         with self.database.session() as session:
-            unit = UnitOfWork(actor, session)
+            unit = UnitOfWork(actor, session, self.audit)
             try:
                 yield unit
             except BaseException:

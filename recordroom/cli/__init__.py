@@ -34,6 +34,7 @@ COMMAND_GROUPS = (
     "storage",
     "users",
     "mail",
+    "audit",
 )
 
 

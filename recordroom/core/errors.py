@@ -115,3 +115,10 @@ class MailError(RecordroomError):
     message names the mailbox without its password; the fetcher retries with a growing pause."""
 
     exit_code = 11
+
+
+class AuditIntegrityError(RecordroomError):
+    """The audit trail failed verification: an event was modified, deleted, inserted or
+    reordered, or a checkpoint does not match."""
+
+    exit_code = 14

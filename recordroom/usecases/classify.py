@@ -8,6 +8,7 @@ from pathlib import Path
 
 from recordroom.core import ClassifierError, OcrResult
 from recordroom.core.actor import Actor
+from recordroom.core.hashing import file_sha256
 from recordroom.wiring import Context
 
 
@@ -60,5 +61,10 @@ def classify_files(
             pages=len(ocr.pages),
         )
         with ctx.unit_of_work(actor) as unit:
-            unit.record("file.classify", patient_mrns=[answer.patient_mrn or ""])
+            unit.record(
+                "classify",
+                patients=[answer.patient_mrn or ""],
+                files=[file_sha256(Path(name))],
+                detail=f"{answer.doc_type}, {answer.pages} page(s)",
+            )
         yield answer

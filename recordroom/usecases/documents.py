@@ -12,7 +12,5 @@ def show_document(ctx: Context, actor: Actor, document_id: str) -> Document:
     """The document with this id (``NotFoundError`` when there is none)."""
     with ctx.unit_of_work(actor) as unit:
         document = get_document(unit.session, document_id)
-        unit.record(
-            "document.show", document_ids=[document.id], patient_mrns=[document.patient_mrn or ""]
-        )
+        unit.record("document.read", documents=[document.id], patients=[document.patient_mrn or ""])
     return document

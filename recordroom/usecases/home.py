@@ -12,7 +12,8 @@ from recordroom.wiring import Context
 
 def init_home(ctx: Context, actor: Actor) -> list[str]:
     """Create the data folder (0700), the quarantine, the object folder, the master key (0600,
-    unless ``RECORDROOM_MASTER_KEY`` gives it) and the inbox; migrate the database. Safe to run
+    unless ``RECORDROOM_MASTER_KEY`` gives it), the audit signing key (0600) and the inbox;
+    migrate the database. Safe to run
     again. Returns warnings about folders other users can read."""
     settings = ctx.settings
     for folder in (settings.home, settings.quarantine_dir, settings.objects_dir, settings.work_dir):
@@ -22,6 +23,7 @@ def init_home(ctx: Context, actor: Actor) -> list[str]:
         settings.inbox.chmod(0o770)  # shared with the staff's group, never with everyone
     ctx.store  # noqa: B018 - opening the store makes the first master key
     ctx.database  # noqa: B018 - opening the database migrates it
+    ctx.audit  # noqa: B018 - opening the trail creates its signing key
     return privacy_warnings(settings)
 
 

@@ -21,14 +21,8 @@ def ingest_files(ctx: Context, actor: Actor, paths: Sequence[Path]) -> list[Inge
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise RecordroomError(f"no such file: {', '.join(missing)}")
-    outcomes = ctx.pipeline.ingest_paths(list(paths))
-    with ctx.unit_of_work(actor) as unit:
-        unit.record(
-            "documents.ingest",
-            document_ids=[i for o in outcomes for i in o.document_ids],
-            detail=f"{len(outcomes)} file(s)",
-        )
-    return outcomes
+    # Each file's documents and their ``document.create`` event commit together.
+    return ctx.pipeline_for(actor).ingest_paths(list(paths))
 
 
 def watch_inbox(
@@ -38,10 +32,14 @@ def watch_inbox(
     is set (or, with ``once``, what is there now)."""
     for warning in privacy_warnings(ctx.settings):
         log.warning("%s", warning)
-    pipeline = ctx.pipeline
+    pipeline = ctx.pipeline_for(actor)
     pipeline.recover()
     watcher = InboxWatcher(ctx.settings, pipeline.take_from_inbox, pipeline.recover)
-    if once:
-        watcher.run_once()
-    else:
-        watcher.run(stop or threading.Event())
+    try:
+        if once:
+            watcher.run_once()
+        else:
+            watcher.run(stop or threading.Event())
+    finally:
+        # The signed checkpoint at shutdown covers what this process recorded.
+        ctx.audit.close(ctx.database.engine)

@@ -9,6 +9,7 @@ from classify.registry import read_registry
 from indexer.patients import upsert_patients
 from recordroom.core import RecordroomError
 from recordroom.core.actor import Actor
+from recordroom.core.hashing import file_sha256
 from recordroom.wiring import Context
 
 
@@ -31,9 +32,10 @@ def import_patients(ctx: Context, actor: Actor, path: Path) -> PatientImport:
     with ctx.unit_of_work(actor) as unit:
         counts = upsert_patients(unit.session, imported.patients)
         unit.record(
-            "patients.import",
-            patient_mrns=[p.mrn for p in imported.patients],
-            detail=f"{counts.added} added, {counts.updated} updated",
+            "patient.import",
+            patients=[p.mrn for p in imported.patients],
+            files=[file_sha256(path)],
+            detail=f"{counts.added} added, {counts.updated} updated, {counts.unchanged} unchanged",
         )
     return PatientImport(
         added=counts.added,

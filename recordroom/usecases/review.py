@@ -13,8 +13,8 @@ def list_review(ctx: Context, actor: Actor, *, limit: int = 500) -> list[ReviewI
         items = list(review_queue(unit.session, limit=limit))
         unit.record(
             "review.list",
-            document_ids=[item.document_id for item in items],
-            patient_mrns=sorted({item.patient_mrn for item in items if item.patient_mrn}),
+            documents=[item.document_id for item in items],
+            patients=sorted({item.patient_mrn for item in items if item.patient_mrn}),
         )
     return items
 
@@ -26,8 +26,8 @@ def assign_document(
     with ctx.unit_of_work(actor) as unit:
         assign(unit.session, document_id, patient_mrn=patient_mrn, doc_type=doc_type)
         unit.record(
-            "review.assign",
-            document_ids=[document_id],
-            patient_mrns=[patient_mrn],
-            detail=doc_type,
+            "document.update",
+            documents=[document_id],
+            patients=[patient_mrn],
+            detail=f"filed from review as {doc_type}",
         )

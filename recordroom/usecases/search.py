@@ -41,8 +41,21 @@ def search_documents(
             )
         )
         unit.record(
-            "documents.search",
-            document_ids=[hit.document_id for hit in hits],
-            patient_mrns=sorted({hit.patient_mrn for hit in hits if hit.patient_mrn}),
+            "search",
+            query=_query_text(query, patient_mrn, doc_type, sender),
+            documents=[hit.document_id for hit in hits],
+            patients=sorted({hit.patient_mrn for hit in hits if hit.patient_mrn}),
         )
     return hits
+
+
+def _query_text(
+    query: str, patient_mrn: str | None, doc_type: str | None, sender: str | None
+) -> str:
+    """The search as the audit trail keeps it: the words, then the filters given."""
+    filters = [
+        f"{name}:{value}"
+        for name, value in (("patient", patient_mrn), ("type", doc_type), ("sender", sender))
+        if value
+    ]
+    return " ".join([query, *filters])

@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlalchemy import select
 
+from audit import AuditEvent, find_events
 from classify.pipeline import load_classifier, model_folder
 from indexer.models import PatientRow
 from indexer.patients import upsert_patients
@@ -24,7 +24,7 @@ from recordroom.usecases.model import retrain_model
 from recordroom.usecases.patients import import_patients
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import search_documents
-from recordroom.wiring import AccessEvent, Context, UnitOfWork
+from recordroom.wiring import Context
 from synthetic import files as samples
 
 CLERK = Actor(user_id="os:clerk", roles=frozenset(ROLES), door="cli", host="test")
@@ -34,27 +34,23 @@ CSV_HEADER = (
 
 
 class RecordingContext(Context):
-    """The real context; ``events()`` gives what the use-cases reported since the last call."""
+    """The real context; ``events()`` gives the audit events written since the last call."""
 
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
-        self.reported: list[AccessEvent] = []
+        self.seen = 0
 
-    def events(self) -> list[AccessEvent]:
-        found, self.reported = self.reported, []
+    def events(self) -> list[AuditEvent]:
+        with self.database.session() as session:
+            found = find_events(session, order="oldest", cursor=self.seen, limit=1000).events
+        if found:
+            self.seen = found[-1].seq
         return found
 
 
 @pytest.fixture
-def ctx(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[RecordingContext]:
+def ctx(settings: Settings) -> Iterator[RecordingContext]:
     with RecordingContext(settings) as context:
-        record = UnitOfWork.record
-
-        def keep(unit: UnitOfWork, action: str, **what: Any) -> None:
-            record(unit, action, **what)
-            context.reported.append(unit.events[-1])
-
-        monkeypatch.setattr(UnitOfWork, "record", keep)
         yield context
 
 
@@ -72,30 +68,34 @@ def test_each_use_case_reports_its_access_once(ctx: RecordingContext, tmp_path: 
     registry.write_text(f"{CSV_HEADER}\nA100,Rivera,Ana,,1984-07-09,,,,,,\n", encoding="utf-8")
     imported = import_patients(ctx, CLERK, registry)
     assert (imported.added, imported.skipped) == (1, 0)
-    assert [e.action for e in ctx.events()] == ["patients.import"]
+    assert [(e.kind, e.patients) for e in ctx.events()] == [("patient.import", ("A100",))]
 
     vars(ctx)["classifier"] = None  # no model: the document waits for review
     letter = samples.write_text_pdf(tmp_path / "note.pdf", [("Please see attached letter.",)])
     (outcome,) = ingest_files(ctx, CLERK, [letter])
     assert outcome.status == "stored" and outcome.document_id
-    assert [(e.action, e.document_ids) for e in ctx.events()] == [
-        ("documents.ingest", (outcome.document_id,))
+    assert [(e.kind, e.documents) for e in ctx.events()] == [
+        ("document.create", (outcome.document_id,))
     ]
 
     hits = search_documents(ctx, CLERK, "attached")
     assert [h.document_id for h in hits] == [outcome.document_id]
-    assert [e.action for e in ctx.events()] == ["documents.search"]
+    assert [(e.kind, e.query, e.documents) for e in ctx.events()] == [
+        ("search", "attached", (outcome.document_id,))
+    ]
 
     assert [i.document_id for i in list_review(ctx, CLERK)] == [outcome.document_id]
-    assert [e.action for e in ctx.events()] == ["review.list"]
+    assert [e.kind for e in ctx.events()] == ["review.list"]
 
     assign_document(ctx, CLERK, outcome.document_id, patient_mrn="A100", doc_type="correspondence")
-    assert [(e.action, e.patient_mrns) for e in ctx.events()] == [("review.assign", ("A100",))]
+    assert [(e.kind, e.action, e.patients) for e in ctx.events()] == [
+        ("document.update", "U", ("A100",))
+    ]
 
     document = show_document(ctx, CLERK, outcome.document_id)
     assert (document.patient_mrn, document.needs_review) == ("A100", False)
-    assert [(e.action, e.document_ids) for e in ctx.events()] == [
-        ("document.show", (outcome.document_id,))
+    assert [(e.kind, e.documents, e.patients) for e in ctx.events()] == [
+        ("document.read", (outcome.document_id,), ("A100",))
     ]
 
 
