@@ -21,6 +21,7 @@ bench: setup
 	.venv/bin/python -m bench.search
 	.venv/bin/python -m bench.storage
 	.venv/bin/python -m bench.dedupe
+	.venv/bin/python -m bench.audit
 
 model: setup
 	.venv/bin/python -m training.train

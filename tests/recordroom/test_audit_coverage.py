@@ -1,0 +1,221 @@
+"""No door around the audit trail: every command of the command line and every use-case is listed
+here with the event it must write (or why it touches no PHI), and every command that touches PHI
+is run and shown to write its event. A new command or use-case fails these tests until it is
+listed, so a new door cannot read around the trail unnoticed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import json
+import pkgutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import recordroom.usecases
+from audit import AuditEvent, find_events, load_key, verify
+from recordroom.cli import build_parser, main
+from recordroom.core.settings import load_settings
+from recordroom.wiring import open_database
+from storage.local import LocalObjectStore
+from tests import samples
+
+# Command → the event kind it must write, or None with the reason it touches no PHI.
+COMMANDS: dict[str, str | tuple[None, str]] = {
+    "init": (None, "creates folders, the schema and the signing key"),
+    "serve": "document.create",  # the watcher of `watch`, run here as `watch --once`
+    "watch": "document.create",
+    "ingest": "document.create",
+    "ocr": (None, "the text of a file the caller holds; nothing stored or looked up"),
+    "search": "search",
+    "documents show": "document.read",
+    "classify": "classify",
+    "patients import": "patient.import",
+    "review list": "review.list",
+    "review assign": "document.update",
+    "audit verify": "audit.read",
+    "audit events": "audit.read",
+    "audit report patient": "audit.read",
+    "audit report user": "audit.read",
+    "audit report after-hours": "audit.read",
+    "audit report many-patients": "audit.read",
+    "audit report same-surname": "audit.read",
+    "audit report disclosures": "audit.read",
+    "audit export": "audit.read",
+    "audit checkpoint": "audit.read",
+}
+
+# Use-case → the command that runs it (and so shows its event), or None with the reason.
+USECASES: dict[str, str | tuple[None, str]] = {
+    "home.init_home": (None, "creates folders, the schema and the signing key"),
+    "classify.read_text": (None, "the text of a file the caller holds; nothing looked up"),
+    "classify.classify_files": "classify",
+    "ingest.ingest_files": "ingest",
+    "ingest.watch_inbox": "watch",
+    "search.search_documents": "search",
+    "documents.show_document": "documents show",
+    "review.list_review": "review list",
+    "review.assign_document": "review assign",
+    "patients.import_patients": "patients import",
+    "audit.verify_trail": "audit verify",
+    "audit.audit_events": "audit events",
+    "audit.report_patient": "audit report patient",
+    "audit.report_user": "audit report user",
+    "audit.report_after_hours": "audit report after-hours",
+    "audit.report_many_patients": "audit report many-patients",
+    "audit.report_same_surname": "audit report same-surname",
+    "audit.report_disclosures": "audit report disclosures",
+    "audit.export_trail": "audit export",
+    "audit.checkpoint_trail": "audit checkpoint",
+    "audit.working_hours": (None, "reads settings only"),
+}
+
+
+def command_paths(parser: argparse.ArgumentParser, prefix: str = "") -> Iterator[str]:
+    """Every runnable command of the argparse tree, as ``"review assign"``."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                path = f"{prefix} {name}".strip()
+                if any(isinstance(a, argparse._SubParsersAction) for a in sub._actions):
+                    yield from command_paths(sub, path)
+                else:
+                    yield path
+
+
+def use_case_names() -> Iterator[str]:
+    """Every public function of ``recordroom.usecases`` that takes a context and an actor."""
+    for module_info in pkgutil.iter_modules(recordroom.usecases.__path__):
+        module = importlib.import_module(f"recordroom.usecases.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            parameters = list(inspect.signature(function).parameters)
+            if parameters[:1] == ["ctx"]:
+                yield f"{module_info.name}.{name}"
+
+
+def test_every_command_is_listed_with_its_event() -> None:
+    assert sorted(command_paths(build_parser())) == sorted(COMMANDS)
+
+
+def test_every_use_case_is_listed_with_its_event() -> None:
+    assert sorted(use_case_names()) == sorted(USECASES)
+    for name, command in USECASES.items():
+        if isinstance(command, str):
+            assert command in COMMANDS, name
+            assert isinstance(COMMANDS[command], str), name
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECORDROOM_HOME", str(tmp_path / "var"))
+    monkeypatch.setenv("RECORDROOM_INBOX", str(tmp_path / "inbox"))
+    monkeypatch.setenv("RECORDROOM_SETTLE_SECONDS", "0")
+    return tmp_path
+
+
+class Trail:
+    """The events the commands wrote, read from the database as an auditor would."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    def new(self) -> list[AuditEvent]:
+        database = open_database(load_settings())
+        try:
+            with database.session() as session:
+                page = find_events(session, order="oldest", cursor=self.seen, limit=10_000)
+        finally:
+            database.dispose()
+        if page.events:
+            self.seen = page.events[-1].seq
+        return page.events
+
+
+def test_every_command_that_touches_phi_writes_its_event(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    trail = Trail()
+    ran: set[str] = set()
+
+    def run(command: str, *argv: str) -> str:
+        capsys.readouterr()
+        assert main([*command.split(), *argv]) == 0, command
+        out = capsys.readouterr().out
+        kinds = [(event.kind, event.door) for event in trail.new()]
+        expected = COMMANDS[command]
+        if isinstance(expected, str):
+            assert (expected, "cli") in kinds, f"{command} wrote {kinds}"
+        ran.add(command)
+        return out
+
+    run("init")
+    registry = home / "patients.csv"
+    registry.write_text(
+        "mrn,last_name,first_name,middle_name,birth_date,sex,phone,address_line,city,state,"
+        "postal_code\nA100,Rivera,Ana,,1984-07-09,,,12 Elm St,,,02139\n",
+        encoding="utf-8",
+    )
+    run("patients import", str(registry))
+    note = samples.write_text_pdf(home / "note.pdf", [("Please see the attached letter.",)])
+    document = json.loads(run("ingest", str(note), "--json"))["document_id"]
+    (home / "inbox").mkdir(exist_ok=True)
+    samples.write_text_pdf(home / "inbox" / "fax.pdf", [("Referral for consultation.",)])
+    run("watch", "--once")
+    run("search", "attached")
+    run("review list")
+    run("review assign", document, "--patient", "A100", "--type", "correspondence")
+    run("documents show", document)
+    run("classify", str(note), "--json")
+    run("ocr", str(note))
+    run("audit events", "--patient", "A100")
+    run("audit report patient", "A100")
+    run("audit report user", "os:nobody")
+    run("audit report after-hours")
+    run("audit report many-patients", "--threshold", "0")
+    people = home / "people.csv"
+    people.write_text("user_id,last_name,address_line,postal_code\nos:x,Rivera,,\n", "utf-8")
+    run("audit report same-surname", "--people", str(people))
+    run("audit report disclosures")
+    run("audit export", "--csv", str(home / "trail.csv"))
+    run("audit export", "--ndjson", str(home / "trail.ndjson"))
+    run("audit checkpoint")
+    run("audit verify")
+    assert ran | {"serve"} == set(COMMANDS)
+
+    settings = load_settings()
+    database = open_database(settings)
+    key = load_key(settings.audit_key_path).public_key()
+    try:
+        report = verify(database.engine, LocalObjectStore(settings.objects_dir), [key])
+    finally:
+        database.dispose()
+    assert report.ok, report.findings
+    assert report.checkpoints >= 2  # the watcher's at shutdown, and `audit checkpoint`
+
+
+def test_verify_exits_non_zero_when_the_trail_was_tampered_with(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init"]) == 0
+    assert main(["review", "list"]) == 0
+    assert main(["review", "list"]) == 0
+    settings = load_settings()
+    database = open_database(settings)
+    try:
+        with database.engine.begin() as connection:
+            connection.exec_driver_sql("DROP TRIGGER audit_events_no_update")
+            connection.exec_driver_sql("UPDATE audit_events SET user_id = 'os:else' WHERE seq = 1")
+    finally:
+        database.dispose()
+    capsys.readouterr()
+    assert main(["audit", "verify"]) == 11
+    captured = capsys.readouterr()
+    assert "modified: event 1 was modified" in captured.out
+    assert "failed verification" in captured.err
