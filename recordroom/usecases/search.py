@@ -42,20 +42,22 @@ def search_documents(
         )
         unit.record(
             "search",
-            query=_query_text(query, patient_mrn, doc_type, sender),
+            query=_query_text(
+                query,
+                patient=patient_mrn,
+                type=doc_type,
+                sender=sender,
+                received_from=received_from.isoformat() if received_from else None,
+                received_to=received_to.isoformat() if received_to else None,
+                needs_review=None if needs_review is None else str(needs_review).lower(),
+                offset=str(offset) if offset else None,
+            ),
             documents=[hit.document_id for hit in hits],
             patients=sorted({hit.patient_mrn for hit in hits if hit.patient_mrn}),
         )
     return hits
 
 
-def _query_text(
-    query: str, patient_mrn: str | None, doc_type: str | None, sender: str | None
-) -> str:
+def _query_text(query: str, **filters: str | None) -> str:
     """The search as the audit trail keeps it: the words, then the filters given."""
-    filters = [
-        f"{name}:{value}"
-        for name, value in (("patient", patient_mrn), ("type", doc_type), ("sender", sender))
-        if value
-    ]
-    return " ".join([query, *filters])
+    return " ".join([query, *(f"{name}:{value}" for name, value in filters.items() if value)])
