@@ -18,15 +18,18 @@ have the hash they signed), which catches a chain rewritten from some point on w
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from hashlib import sha256
 from itertools import islice
 from typing import Any, Literal
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, create_engine, select
 
 from audit.chain import HASHED_COLUMNS, canonical, canonical_event, event_hash, sha256_hex
 from audit.checkpoints import (
@@ -48,6 +51,8 @@ from recordroom.core import NotFoundError, ObjectStore, StorageError
 
 Problem = Literal["modified", "deleted", "inserted", "reordered", "checkpoint"]
 LOOK = 64  # how far around the first broken link verify looks to tell what happened
+PARALLEL_FROM = 200_000  # chains this long are first checked in ranges, side by side
+WORKERS: int | None = None  # processes for that; None: one per core, at most four
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +111,15 @@ def verify(
     engine: Engine,
     store: ObjectStore | None,
     keys: Sequence[Ed25519PublicKey] = (),
+    *,
+    workers: int | None = None,
+    parallel_from: int | None = None,
 ) -> VerifyReport:
-    """Check the whole chain and every checkpoint; ``keys`` are the trusted signing keys."""
+    """Check the whole chain and every checkpoint; ``keys`` are the trusted signing keys.
+
+    A chain of ``parallel_from`` events or more is first checked in ranges by ``workers``
+    processes (default: one per core, at most four); the first range that is not intact, and the
+    one before it, are then walked again in order to say exactly what happened there."""
     started = time.perf_counter()
     report = VerifyReport()
     trusted = {key_id(key): key for key in keys}
@@ -119,13 +131,96 @@ def verify(
         head_seq, head_hash = heads.get(EVENTS_HEAD, (0, GENESIS))
         report.head_seq = head_seq
         expected = {checkpoint.seq: checkpoint for checkpoint in checkpoints}
-        _walk(_rows(connection, head_seq), head_seq, head_hash, expected, report)
+        start = _Start()
+        count = workers or WORKERS or min(4, os.cpu_count() or 1)
+        threshold = PARALLEL_FROM if parallel_from is None else parallel_from
+        in_memory = engine.url.database in (None, "", ":memory:")
+        if count > 1 and head_seq >= threshold and not in_memory:
+            start = _scan_in_parallel(engine, head_seq, expected, count)
+        _walk(_rows(connection, head_seq, start.seq), head_seq, head_hash, expected, report, start)
     report.seconds = time.perf_counter() - started
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Start:
+    """Where the ordered walk begins: the first event to read, the hash it must link to, and the
+    last checkpointed event before it."""
+
+    seq: int = 1
+    prev_hash: str = GENESIS
+    last_checkpoint: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    lo: int
+    hi: int
+    intact: bool  # every event lo..hi present, matching its hash and linked to the one before
+    first_prev: str  # the hash event lo links to
+    last_hash: str
+
+
+def _scan_in_parallel(
+    engine: Engine, head_seq: int, checkpoints: dict[int, Checkpoint], workers: int
+) -> _Start:
+    """Check ranges of the chain side by side; where the ordered walk must start."""
+    size = -(-head_seq // workers)
+    bounds = [(lo, min(head_seq, lo + size - 1)) for lo in range(1, head_seq + 1, size)]
+    url = engine.url.render_as_string(hide_password=False)
+    signed = {seq: checkpoint.event_hash for seq, checkpoint in checkpoints.items()}
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=len(bounds), mp_context=context) as pool:
+        ranges = list(
+            pool.map(
+                _scan_range,
+                [url] * len(bounds),
+                [lo for lo, _ in bounds],
+                [hi for _, hi in bounds],
+                [{s: h for s, h in signed.items() if lo <= s <= hi} for lo, hi in bounds],
+            )
+        )
+    previous_hash = GENESIS
+    for index, checked in enumerate(ranges):
+        if not checked.intact or checked.first_prev != previous_hash:
+            if index == 0:
+                return _Start()
+            # Walk again from the range before: a swap or a gap may straddle the boundary.
+            before = ranges[index - 1]
+            prev = ranges[index - 2].last_hash if index >= 2 else GENESIS
+            return _Start(before.lo, prev, max((s for s in signed if s < before.lo), default=0))
+        previous_hash = checked.last_hash
+    last = ranges[-1]
+    return _Start(last.hi + 1, last.last_hash, max(signed, default=0))
+
+
+def _scan_range(url: str, lo: int, hi: int, signed: dict[int, str]) -> _Range:
+    """One worker's range: intact or not (what went wrong is for the ordered walk to say)."""
+    engine = create_engine(url)
+    width = len(HASHED_COLUMNS)
+    expected_seq, first_prev, prev = lo, "", ""
+    try:
+        with engine.connect() as connection:
+            for row, entities in _rows(connection, hi, lo):
+                seq, stored = row[0], row[width]
+                if seq == lo:
+                    first_prev = prev = row[width - 1]
+                if (
+                    seq != expected_seq
+                    or row[width - 1] != prev
+                    or sha256(canonical_event(row, entities, seq=seq)).hexdigest() != stored
+                    or signed.get(seq, stored) != stored
+                ):
+                    return _Range(lo, hi, False, first_prev, prev)
+                prev = stored
+                expected_seq = seq + 1
+    finally:
+        engine.dispose()
+    return _Range(lo, hi, expected_seq == hi + 1, first_prev, prev)
+
+
 def _rows(
-    connection: Connection, head_seq: int
+    connection: Connection, head_seq: int, first: int = 1
 ) -> Iterator[tuple[tuple[Any, ...], list[tuple[str, str]]]]:
     """Events up to the head (later ones committed while verify runs), with their entities.
 
@@ -137,13 +232,14 @@ def _rows(
     events = _cursor(
         connection,
         "events",
-        f"SELECT {columns} FROM audit_events WHERE seq <= {int(head_seq)} ORDER BY seq",
+        f"SELECT {columns} FROM audit_events "
+        f"WHERE seq >= {int(first)} AND seq <= {int(head_seq)} ORDER BY seq",
     )
     entities = _cursor(
         connection,
         "entities",
         "SELECT seq, kind, value FROM audit_entities "
-        f"WHERE seq <= {int(head_seq)} ORDER BY seq, position",
+        f"WHERE seq >= {int(first)} AND seq <= {int(head_seq)} ORDER BY seq, position",
     )
     pending = next(entities, None)
     for row in events:
@@ -180,10 +276,11 @@ def _walk(
     head_hash: str,
     checkpoints: dict[int, Checkpoint],
     report: VerifyReport,
+    start: _Start,
 ) -> None:
     width = len(HASHED_COLUMNS)  # each row: the hashed columns, then the stored hash
-    expected_seq, prev_hash = 1, GENESIS
-    last_good_checkpoint = 0
+    expected_seq, prev_hash = start.seq, start.prev_hash
+    last_good_checkpoint = start.last_checkpoint
     for row, entities in rows:
         seq = row[0]
         stored = row[width]

@@ -118,9 +118,14 @@ def test_postgresql_refuses_truncate(postgres_url: str) -> None:
 
 
 def first_finding(database: Database) -> tuple[str, int | None, str]:
+    """What verify says first; on SQLite also checked side by side in two processes, which must
+    come to the same answer."""
     report = verify(database.engine, None)
     assert not report.ok
     assert report.first is not None
+    if database.is_sqlite:
+        parallel = verify(database.engine, None, workers=2, parallel_from=1)
+        assert parallel.first == report.first
     return report.first.problem, report.first.seq, report.first.message
 
 

@@ -143,6 +143,12 @@ def test_checkpoints_every_n_events_and_at_shutdown(
     report = verify(any_database.engine, store, [trail.checkpointer.public_key])
     assert report.ok, report.findings
     assert report.checkpoints == 3
+    # checked in three ranges side by side, the same answer
+    ranges = verify(
+        any_database.engine, store, [trail.checkpointer.public_key], workers=3, parallel_from=1
+    )
+    assert ranges.ok, ranges.findings
+    assert ranges.events == 12
 
 
 def test_a_rolled_back_event_is_never_checkpointed(
