@@ -123,7 +123,7 @@ def first_finding(database: Database) -> tuple[str, int | None, str]:
     report = verify(database.engine, None)
     assert not report.ok
     assert report.first is not None
-    if database.is_sqlite:
+    if database.engine.dialect.name == "sqlite":
         parallel = verify(database.engine, None, workers=2, parallel_from=1)
         assert parallel.first == report.first
     return report.first.problem, report.first.seq, report.first.message

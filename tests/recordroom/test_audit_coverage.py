@@ -37,6 +37,7 @@ COMMANDS: dict[str, str | tuple[None, str]] = {
     "patients import": "patient.import",
     "review list": "review.list",
     "review assign": "document.update",
+    "settings": (None, "shows the settings (secrets masked); no patient information"),
     "audit verify": "audit.read",
     "audit events": "audit.read",
     "audit report patient": "audit.read",
@@ -72,6 +73,7 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "audit.export_trail": "audit export",
     "audit.checkpoint_trail": "audit checkpoint",
     "audit.working_hours": (None, "reads settings only"),
+    "settings.show_settings": (None, "shows the settings (secrets masked)"),
 }
 
 
@@ -187,6 +189,7 @@ def test_every_command_that_touches_phi_writes_its_event(
     run("audit export", "--ndjson", str(home / "trail.ndjson"))
     run("audit checkpoint")
     run("audit verify")
+    run("settings")
     assert ran | {"serve"} == set(COMMANDS)
 
     settings = load_settings()
