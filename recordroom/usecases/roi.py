@@ -331,8 +331,9 @@ def _report(unit: UnitOfWork, kind: str, row: RequestRow, detail: str) -> None:
     document_ids = [row.authorization.document_id] if row.authorization else []
     unit.record(
         kind,
-        document_ids=document_ids,
-        patient_mrns=[row.patient_mrn],
+        documents=document_ids,
+        patients=[row.patient_mrn],
+        requests=[row.id],
         detail=f"request {row.id}: {detail}",
     )
 
@@ -413,7 +414,7 @@ def list_requests(
         ]
         unit.record(
             "patient.read",
-            patient_mrns=sorted({row.patient_mrn for row in rows}),
+            patients=sorted({row.patient_mrn for row in rows}),
             detail=f"{len(rows)} requests listed" + (", overdue" if overdue else ""),
         )
         return views
@@ -655,8 +656,11 @@ def fulfil_request(
             token = links.make_link_token(link_key, row.id, done.packet.sha256, expires)
         unit.record(
             "disclosure",
-            document_ids=[doc.id for doc in done.selection.included],
-            patient_mrns=[row.patient_mrn],
+            documents=[doc.id for doc in done.selection.included],
+            patients=[row.patient_mrn],
+            requests=[row.id],
+            recipient=row.recipient_name,
+            purpose=row.request_type,
             detail=f"request {row.id}: {row.request_type} release of {done.packet.pages} pages "
             f"to a {row.requester_type}, purpose {row.request_type}, packet {done.packet.sha256}",
         )
@@ -756,7 +760,7 @@ def accounting_of_disclosures(
         entries = accounts.accounting(unit.session, patient_mrn, as_of=_today(today))
         unit.record(
             "patient.read",
-            patient_mrns=[patient_mrn],
+            patients=[patient_mrn],
             detail=f"accounting of disclosures, {len(entries)} entries",
         )
     return Accounting(patient_mrn, _today(today), tuple(entries))
@@ -799,8 +803,8 @@ def label_document(
         labels = labels_of(unit.session, document_id)
         unit.record(
             "document.update" if add or remove else "document.read",
-            document_ids=[document_id],
-            patient_mrns=[document.patient_mrn or ""],
+            documents=[document_id],
+            patients=[document.patient_mrn or ""],
             detail=f"security labels: {','.join(sorted(labels)) or 'none'}",
         )
         return Labels(document_id, labels, suggest_labels(source.text(document_id)))

@@ -11,7 +11,7 @@ import importlib
 import inspect
 import json
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -21,8 +21,10 @@ from audit import AuditEvent, find_events, load_key, verify
 from recordroom.cli import build_parser, main
 from recordroom.core.settings import load_settings
 from recordroom.wiring import open_database
+from release_of_information.vocabulary import DENIAL_GROUNDS
 from storage.local import LocalObjectStore
 from tests import samples
+from tests.recordroom.test_roi_cli import office  # noqa: F401
 
 # Command → the event kind it must write, or None with the reason it touches no PHI.
 COMMANDS: dict[str, str | tuple[None, str]] = {
@@ -38,6 +40,23 @@ COMMANDS: dict[str, str | tuple[None, str]] = {
     "review list": "review.list",
     "review assign": "document.update",
     "settings": (None, "shows the settings (secrets masked); no patient information"),
+    "roi new": "request.create",
+    "roi show": "patient.read",
+    "roi list": "patient.read",
+    "roi check": "request.update",
+    "roi confirm-element": "request.update",
+    "roi categories": "request.update",
+    "roi verify-identity": "request.update",
+    "roi approve": "request.update",
+    "roi deny": "request.update",
+    "roi extend": "request.update",
+    "roi cancel": "request.update",
+    "roi close": "request.update",
+    "roi fulfil": "disclosure",
+    "roi revoke": "request.update",
+    "roi incident": "request.update",
+    "roi accounting": "patient.read",
+    "roi label": "document.update",
     "audit verify": "audit.read",
     "audit events": "audit.read",
     "audit report patient": "audit.read",
@@ -74,6 +93,26 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "audit.checkpoint_trail": "audit checkpoint",
     "audit.working_hours": (None, "reads settings only"),
     "settings.show_settings": (None, "shows the settings (secrets masked)"),
+    "roi.new_request": "roi new",
+    "roi.show_request": "roi show",
+    "roi.list_requests": "roi list",
+    "roi.check_request": "roi check",
+    "roi.confirm_element": "roi confirm-element",
+    "roi.name_categories": "roi categories",
+    "roi.verify_identity": "roi verify-identity",
+    "roi.approve_request": "roi approve",
+    "roi.deny_request": "roi deny",
+    "roi.extend_request": "roi extend",
+    "roi.cancel_request": "roi cancel",
+    "roi.close_request": "roi close",
+    "roi.fulfil_request": "roi fulfil",
+    "roi.revoke_authorization": "roi revoke",
+    "roi.record_incident": "roi incident",
+    "roi.accounting_of_disclosures": "roi accounting",
+    "roi.accounting_pdf": (None, "prints an accounting already read, and recorded, by the above"),
+    "roi.label_document": "roi label",
+    # the web app's download door (issue 20) records document.export; no command calls it yet
+    "roi.download_packet": (None, "document.export, tested in tests/recordroom/test_roi_cli.py"),
 }
 
 
@@ -119,6 +158,8 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("RECORDROOM_HOME", str(tmp_path / "var"))
     monkeypatch.setenv("RECORDROOM_INBOX", str(tmp_path / "inbox"))
     monkeypatch.setenv("RECORDROOM_SETTLE_SECONDS", "0")
+    monkeypatch.delenv("RECORDROOM_DATABASE_URL", raising=False)
+    monkeypatch.setenv("RECORDROOM_ROI_PRACTICE_NAME", "Riverside Family Medicine")
     return tmp_path
 
 
@@ -190,7 +231,67 @@ def test_every_command_that_touches_phi_writes_its_event(
     run("audit checkpoint")
     run("audit verify")
     run("settings")
-    assert ran | {"serve"} == set(COMMANDS)
+    assert ran | {"serve"} == {c for c in COMMANDS if not c.startswith("roi ")}
+
+
+@pytest.mark.usefixtures("office")
+def test_every_release_command_writes_its_event(capsys: pytest.CaptureFixture[str]) -> None:
+    """The records-request commands, on the office of ``test_roi_cli`` (a filed authorization)."""
+    trail = Trail()
+    trail.new()
+    ran: set[str] = set()
+
+    def run(command: str, *argv: str) -> str:
+        capsys.readouterr()
+        code = main([*command.split(), *argv])
+        out, err = capsys.readouterr()
+        assert code == 0, f"{command}: {err}"
+        kinds = [event.kind for event in trail.new()]
+        assert COMMANDS[command] in kinds, f"{command} wrote {kinds}"
+        ran.add(command)
+        return out
+
+    request = new_request(run, *ATTORNEY)
+    run("roi check", request)
+    run("roi categories", request)
+    for element in (str(e["name"]) for e in request_elements(run("roi show", request, "--json"))):
+        run("roi confirm-element", request, element)
+    run("roi verify-identity", request, "--method", "call_back")
+    run("roi list")
+    run("roi approve", request)
+    run("roi fulfil", request)
+    run("roi incident", request, "--recipient", "Fax 555-0199", "--description", "wrong fax")
+    run("roi accounting", "10042")
+    run("roi label", "lab1", "--add", "HIV")
+    run("roi close", request)
+    second = new_request(run, *PATIENT)
+    run("roi extend", second, "--reason", "records off site", "--notice", "notice.pdf")
+    run("roi deny", second, "--ground", next(iter(DENIAL_GROUNDS)), "--letter", "denial.pdf")
+    third = new_request(run, *ATTORNEY)
+    run("roi cancel", third, "--reason", "asked twice")
+    fourth = new_request(run, *ATTORNEY)
+    run("roi revoke", fourth)
+    assert ran == {c for c in COMMANDS if c.startswith("roi ")}
+
+
+ATTORNEY = (
+    "--from-document", "auth1", "--type", "authorization", "--requester-type", "attorney",
+    "--requester", "Smith & Jones LLP", "--types", "lab_report", "--delivery", "mail",
+)  # fmt: skip
+PATIENT = (
+    "--type", "right_of_access", "--requester-type", "patient", "--requester", "Maria Lopez",
+    "--patient", "10042", "--complete", "--delivery", "mail",
+)  # fmt: skip
+
+
+def new_request(run: Callable[..., str], *argv: str) -> str:
+    request_id: str = json.loads(run("roi new", *argv, "--json"))["id"]
+    return request_id
+
+
+def request_elements(shown: str) -> list[dict[str, object]]:
+    elements: list[dict[str, object]] = json.loads(shown)["authorization"]["elements"]
+    return elements
 
     settings = load_settings()
     database = open_database(settings)

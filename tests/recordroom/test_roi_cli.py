@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from audit import AuditEvent
 from indexer.database import Database
 from indexer.documents import add_document
 from indexer.models import DocumentRow
@@ -22,7 +23,7 @@ from recordroom.core.actor import ROLES, Actor
 from recordroom.core.errors import ReleaseRefusedError
 from recordroom.core.settings import load_settings
 from recordroom.usecases import roi
-from recordroom.wiring import AccessEvent, UnitOfWork, open_context
+from recordroom.wiring import UnitOfWork, open_context
 from storage import EncryptedObjectStore, open_store
 from tests.release_of_information.conftest import VALID_AUTHORIZATION, make_pdf
 
@@ -230,15 +231,16 @@ def test_every_release_step_reports_itself_once(
     office: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     clerk = Actor(user_id="os:clerk", roles=frozenset(ROLES), door="cli", host="test")
-    reported: list[AccessEvent] = []
+    reported: list[AuditEvent] = []
     record = UnitOfWork.record
 
-    def keep(unit: UnitOfWork, action: str, **what: Any) -> None:
-        record(unit, action, **what)
-        reported.append(unit.events[-1])
+    def keep(unit: UnitOfWork, kind: str, **what: Any) -> AuditEvent:
+        event = record(unit, kind, **what)
+        reported.append(event)
+        return event
 
     def events() -> list[tuple[str, tuple[str, ...]]]:
-        found = [(e.action, e.document_ids) for e in reported]
+        found = [(e.kind, e.documents) for e in reported]
         reported.clear()
         return found
 
