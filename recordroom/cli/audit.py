@@ -12,13 +12,19 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from audit import EventFilter, Person
-from audit.events import EVENT_KINDS, OUTCOME_CODES, AuditEvent, iso_utc
 from recordroom.cli.common import Commands, add_group, print_json
 from recordroom.core import ConfigurationError
 from recordroom.core.actor import Actor
 from recordroom.core.errors import AuditIntegrityError
 from recordroom.usecases import audit as usecases
+from recordroom.usecases.audit import (
+    EVENT_KINDS,
+    OUTCOME_CODES,
+    AuditEvent,
+    EventFilter,
+    Person,
+    iso_utc,
+)
 from recordroom.wiring import Context
 
 DEFAULT_DAYS = 30

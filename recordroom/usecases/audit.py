@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from audit import EventFilter, Page, Person, VerifyReport, WorkingHours, find_events, verify
 from audit.checkpoints import Checkpoint
-from audit.events import AuditEvent, Outcome
+from audit.events import EVENT_KINDS, OUTCOME_CODES, AuditEvent, Outcome, iso_utc
 from audit.export import write_csv, write_ndjson
 from audit.queries import Order, iter_events
 from audit.reports import (
@@ -35,6 +35,27 @@ from recordroom.core.actor import Actor
 from recordroom.wiring import Context, UnitOfWork
 
 ExportFormat = Literal["csv", "ndjson"]
+
+# What the doors need of the audit records, so that they import the use-cases only.
+__all__ = [
+    "EVENT_KINDS",
+    "OUTCOME_CODES",
+    "AuditEvent",
+    "EventFilter",
+    "Person",
+    "audit_events",
+    "checkpoint_trail",
+    "export_trail",
+    "iso_utc",
+    "report_after_hours",
+    "report_disclosures",
+    "report_many_patients",
+    "report_patient",
+    "report_same_surname",
+    "report_user",
+    "verify_trail",
+    "working_hours",
+]
 
 
 def working_hours(ctx: Context) -> WorkingHours:
