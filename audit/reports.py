@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 from audit.events import AuditEvent, EventFilter
 from audit.queries import iter_events
 from recordroom.core import ConfigurationError, Patient
-from recordroom.core.identifiers import fold, name_key
+from recordroom.core.identifiers import name_key
+from recordroom.core.text import fold
 
 READ_ACTIONS = frozenset({"R", "E"})  # reads, and queries (searches list patients' documents)
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

@@ -23,7 +23,7 @@ from recordroom.core.settings import load_settings
 from recordroom.wiring import open_database
 from release_of_information.vocabulary import DENIAL_GROUNDS
 from storage.local import LocalObjectStore
-from tests import samples
+from synthetic import files as samples
 from tests.recordroom.test_roi_cli import office  # noqa: F401
 
 # Command → the event kind it must write, or None with the reason it touches no PHI.
