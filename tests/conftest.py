@@ -45,6 +45,21 @@ def database(settings: Settings) -> Iterator[Database]:
     db.dispose()
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
+    """A migrated database, once on the SQLite file of ``settings`` and once on a fresh database
+    of the real PostgreSQL server."""
+    if request.param == "sqlite":
+        settings.home.mkdir(parents=True, exist_ok=True)
+        url = settings.database
+    else:
+        url = request.getfixturevalue("postgres_url")
+    db = Database(url)
+    db.migrate()
+    yield db
+    db.dispose()
+
+
 @pytest.fixture
 def store(settings: Settings) -> LocalObjectStore:
     return LocalObjectStore(settings.objects_dir)

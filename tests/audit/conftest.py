@@ -4,29 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
 from audit import AuditTrail, open_trail
-from indexer.database import Database
 from recordroom.core.actor import Actor
 from recordroom.core.settings import Settings
 from storage.local import LocalObjectStore
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
-    """A migrated database: the SQLite file of ``settings``, or a fresh PostgreSQL database."""
-    if request.param == "sqlite":
-        settings.home.mkdir(parents=True, exist_ok=True)
-        url = settings.database
-    else:
-        url = request.getfixturevalue("postgres_url")
-    db = Database(url)
-    db.migrate()
-    yield db
-    db.dispose()
 
 
 @pytest.fixture

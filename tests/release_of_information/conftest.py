@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from indexer.database import Database
 from recordroom.core.errors import NotFoundError
 from recordroom.core.release import DocumentSummary
-from recordroom.core.settings import Settings
 from release_of_information.policy import ReleasePolicy
 
 TODAY = dt.date(2026, 11, 29)
@@ -153,18 +152,10 @@ def policy() -> ReleasePolicy:
     return ReleasePolicy(practice_name="Riverside Family Medicine", practice_address="1 Elm St")
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request: pytest.FixtureRequest, settings: Settings) -> Iterator[Database]:
+@pytest.fixture
+def database(any_database: Database) -> Database:
     """The release tables on SQLite and on a real PostgreSQL server, migrated by Alembic."""
-    if request.param == "sqlite":
-        settings.home.mkdir(parents=True, exist_ok=True)
-        url = settings.database
-    else:
-        url = request.getfixturevalue("postgres_url")
-    db = Database(url)
-    db.migrate()
-    yield db
-    db.dispose()
+    return any_database
 
 
 @pytest.fixture
