@@ -56,8 +56,8 @@ def page_image(
         png = _page_png(ctx, document, page)
         unit.record(
             "document.export",
-            document_ids=[document.id],
-            patient_mrns=[document.patient_mrn or ""],
+            documents=[document.id],
+            patients=[document.patient_mrn or ""],
             detail=f"page {page}{' thumbnail' if small else ''}",
         )
     return StoredFile(
@@ -75,7 +75,7 @@ def original_file(ctx: Context, actor: Actor, document_id: str) -> StoredFile:
         data = ctx.store.get(document.original_key)
         unit.record(
             "document.export",
-            document_ids=[document.id],
-            patient_mrns=[document.patient_mrn or ""],
+            documents=[document.id],
+            patients=[document.patient_mrn or ""],
         )
     return StoredFile(document.source_name, document.media_type, data)

@@ -58,7 +58,7 @@ def inbox_overview(
         done_count = count_jobs(unit.session, statuses=done, finished_since=midnight)
         unit.record(
             "search",
-            document_ids=[d for job in done_today for d in job.document_ids],
+            documents=[d for job in done_today for d in job.document_ids],
             detail="inbox",
         )
     return InboxOverview(

@@ -48,7 +48,7 @@ def search_patients(ctx: Context, actor: Actor, query: str, *, limit: int = 25) 
     require_role(actor, *READERS)
     with ctx.unit_of_work(actor) as unit:
         found = find_patients(unit.session, query, limit=limit)
-        unit.record("search", patient_mrns=[p.mrn for p in found], detail=query)
+        unit.record("search", patients=[p.mrn for p in found], detail=query)
     return found
 
 
@@ -59,7 +59,7 @@ def show_patient(ctx: Context, actor: Actor, mrn: str) -> PatientRecord:
         documents = patient_documents(unit.session, mrn)
         unit.record(
             "patient.read",
-            patient_mrns=[mrn],
-            document_ids=[d.document_id for d in documents],
+            patients=[mrn],
+            documents=[d.document_id for d in documents],
         )
     return PatientRecord(patient, tuple(documents))

@@ -27,7 +27,7 @@ def packet_file(ctx: Context, actor: Actor, request_id: str) -> PacketFile:
         data = ctx.store.get(row.packet_key)
         unit.record(
             "document.export",
-            patient_mrns=[row.patient_mrn],
+            patients=[row.patient_mrn],
             detail=f"request {row.id}: release packet {row.packet_sha256} downloaded by a clerk",
         )
     return PacketFile(f"release-{row.id}.pdf", data)
