@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from audit import AuditEvent
 from recordroom.wiring import UnitOfWork
 from tests.web.conftest import csrf_of
 from tests.web.seed import Seeded
@@ -19,9 +20,10 @@ def reported(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     events: list[tuple[str, str]] = []
     record = UnitOfWork.record
 
-    def keep(unit: UnitOfWork, action: str, **what: Any) -> None:
-        record(unit, action, **what)
+    def keep(unit: UnitOfWork, action: str, **what: Any) -> AuditEvent:
+        event = record(unit, action, **what)
         events.append((action, unit.actor.user_id))
+        return event
 
     monkeypatch.setattr(UnitOfWork, "record", keep)
     return events
@@ -32,15 +34,15 @@ def test_each_page_showing_phi_reports_its_access(
 ) -> None:
     pages = {
         "/review": "review.list",
-        f"/review/{seeded.review_id}": "document.show",
-        f"/documents/{seeded.filed_id}": "document.show",
+        f"/review/{seeded.review_id}": "document.read",
+        f"/documents/{seeded.filed_id}": "document.read",
         f"/documents/{seeded.filed_id}/pages/1.png": "document.export",
         f"/documents/{seeded.filed_id}/original": "document.export",
         "/patients?q=garcia": "search",
         "/patients/MRN1002": "patient.read",
-        "/search?q=metformin": "documents.search",
+        "/search?q=metformin": "search",
         "/inbox": "search",
-        "/api/documents/" + seeded.filed_id: "document.show",
+        "/api/documents/" + seeded.filed_id: "document.read",
         "/api/patients/MRN1002": "patient.read",
     }
     for url, action in pages.items():
