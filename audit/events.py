@@ -124,6 +124,9 @@ _KINDS = (
     ),
     EventKind("user.update", USER_ATTRIBUTES, None, "U", "an account or its roles changed"),
     EventKind("settings.update", APPLICATION, None, "U", "a setting changed"),
+    EventKind(
+        "model.retrain", PATIENT_RECORD, _rest("read"), "R", "review decisions retrained the model"
+    ),
     EventKind("storage.verify", APPLICATION, None, "E", "the stored objects were checked"),
     EventKind("storage.encrypt", APPLICATION, None, "U", "stored objects were encrypted"),
     EventKind("storage.rotate_key", APPLICATION, None, "U", "the storage master key was rotated"),

@@ -19,7 +19,7 @@ def retrain_model(ctx: Context, actor: Actor) -> RetrainResult:
         decisions = review_examples(unit.session)
         unit.record(
             "model.retrain",
-            document_ids=[document_id for document_id, _, _ in decisions],
+            documents=[document_id for document_id, _, _ in decisions],
             detail=f"{len(decisions)} review decisions",
         )
     result = retrain(

@@ -40,6 +40,7 @@ COMMANDS: dict[str, str | tuple[None, str]] = {
     "review list": "review.list",
     "review assign": "document.update",
     "settings": (None, "shows the settings (secrets masked); no patient information"),
+    "model retrain": "model.retrain",
     "storage verify": "storage.verify",
     "storage rotate-key": "storage.rotate_key",
     "storage encrypt": "storage.encrypt",
@@ -102,6 +103,7 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "audit.checkpoint_trail": "audit checkpoint",
     "audit.working_hours": (None, "reads settings only"),
     "settings.show_settings": (None, "shows the settings (secrets masked)"),
+    "model.retrain_model": "model retrain",
     "storage.verify_storage": "storage verify",
     "storage.rotate_master_key": "storage rotate-key",
     "storage.encrypt_existing_objects": "storage encrypt",
@@ -265,7 +267,8 @@ def test_every_command_that_touches_phi_writes_its_event(
     run("settings")
     # storage and users commands are run, with their events, by tests/recordroom/test_cli_storage.py
     # and tests/web/test_users.py
-    elsewhere = {c for c in COMMANDS if c.startswith(("roi ", "storage ", "users "))}
+    # and model retrain (a retraining) by tests/recordroom/test_usecases.py
+    elsewhere = {c for c in COMMANDS if c.startswith(("roi ", "storage ", "users ", "model "))}
     assert ran | {"serve"} == set(COMMANDS) - elsewhere
 
 

@@ -158,7 +158,7 @@ def test_retraining_folds_the_review_decisions_into_the_office_model(
     decided = decide_odd_forms(ctx, tmp_path, ("Ozempic", "Humira"))
     ctx.events()
     result = retrain_model(ctx, CLERK)
-    assert [(e.action, sorted(e.document_ids)) for e in ctx.events()] == [
+    assert [(e.kind, sorted(e.documents)) for e in ctx.events()] == [
         ("model.retrain", sorted(decided))
     ]
     assert result.folder == ctx.settings.home / "model" and result.examples == 2
