@@ -127,6 +127,9 @@ _KINDS = (
     EventKind(
         "model.retrain", PATIENT_RECORD, _rest("read"), "R", "review decisions retrained the model"
     ),
+    EventKind("document.not_duplicate", PATIENT_RECORD, _rest("update"), "U", "not a duplicate"),
+    EventKind("mail.fetch", IMPORT, _rest("create"), "C", "e-faxes were fetched from the mailbox"),
+    EventKind("mail.status", APPLICATION, None, "E", "what the mailbox fetcher did was shown"),
     EventKind("storage.verify", APPLICATION, None, "E", "the stored objects were checked"),
     EventKind("storage.encrypt", APPLICATION, None, "U", "stored objects were encrypted"),
     EventKind("storage.rotate_key", APPLICATION, None, "U", "the storage master key was rotated"),

@@ -14,5 +14,5 @@ def mark_not_duplicate(ctx: Context, actor: Actor, document_id: str) -> str:
         original = clear_duplicate_mark(unit.session, document_id)
         if original is None:
             raise NotFoundError(f"document {document_id} is not marked as a re-sent copy")
-        unit.record("document.not_duplicate", document_ids=[document_id, original])
+        unit.record("document.not_duplicate", documents=[document_id, original])
     return original

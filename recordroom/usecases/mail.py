@@ -47,7 +47,7 @@ def fetch_mail_once(ctx: Context, actor: Actor) -> list[MailboxResult]:
     with ctx.unit_of_work(actor) as unit:
         unit.record(
             "mail.fetch",
-            document_ids=[i for r in results if r.run for i in r.run.documents],
+            documents=[i for r in results if r.run for i in r.run.documents],
             detail=f"{len(addresses)} mailbox(es)",
         )
     return results
@@ -91,7 +91,7 @@ def mail_status(ctx: Context, actor: Actor, *, limit: int = 100) -> list[ledger.
         lines = ledger.mail_status(unit.session, limit=limit)
         unit.record(
             "mail.status",
-            document_ids=[i for line in lines for i in line.document_ids],
+            documents=[i for line in lines for i in line.document_ids],
             detail=f"{len(lines)} message(s)",
         )
     return lines

@@ -41,6 +41,8 @@ COMMANDS: dict[str, str | tuple[None, str]] = {
     "review assign": "document.update",
     "settings": (None, "shows the settings (secrets masked); no patient information"),
     "model retrain": "model.retrain",
+    "documents not-duplicate": "document.not_duplicate",
+    "mail status": "mail.status",
     "storage verify": "storage.verify",
     "storage rotate-key": "storage.rotate_key",
     "storage encrypt": "storage.encrypt",
@@ -104,6 +106,14 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "audit.working_hours": (None, "reads settings only"),
     "settings.show_settings": (None, "shows the settings (secrets masked)"),
     "model.retrain_model": "model retrain",
+    "duplicates.mark_not_duplicate": "documents not-duplicate",
+    "mail.mail_status": "mail status",
+    "mail.fetch_mail": (
+        None,
+        "mail.fetch with the documents stored; tests/mail, a real IMAP server",
+    ),
+    "mail.fetch_mail_once": (None, "mail.fetch, as fetch_mail; tests/mail"),
+    "mail.start_mail_threads": (None, "runs fetch_mail beside the watcher in serve"),
     "storage.verify_storage": "storage verify",
     "storage.rotate_master_key": "storage rotate-key",
     "storage.encrypt_existing_objects": "storage encrypt",
@@ -268,7 +278,9 @@ def test_every_command_that_touches_phi_writes_its_event(
     # storage and users commands are run, with their events, by tests/recordroom/test_cli_storage.py
     # and tests/web/test_users.py
     # and model retrain (a retraining) by tests/recordroom/test_usecases.py
-    elsewhere = {c for c in COMMANDS if c.startswith(("roi ", "storage ", "users ", "model "))}
+    # mail and not-duplicate by tests/mail and tests/intake
+    prefixes = ("roi ", "storage ", "users ", "model ", "mail ", "documents not-duplicate")
+    elsewhere = {c for c in COMMANDS if c.startswith(prefixes)}
     assert ran | {"serve"} == set(COMMANDS) - elsewhere
 
 
@@ -357,7 +369,7 @@ def test_verify_exits_non_zero_when_the_trail_was_tampered_with(
     finally:
         database.dispose()
     capsys.readouterr()
-    assert main(["audit", "verify"]) == 11
+    assert main(["audit", "verify"]) == 14
     captured = capsys.readouterr()
     assert "modified: event 1 was modified" in captured.out
     assert "failed verification" in captured.err

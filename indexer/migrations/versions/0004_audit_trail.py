@@ -1,7 +1,7 @@
 """audit trail
 
 Revision ID: 0004
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-29
 
 The audit trail (``audit/models.py``): events, the ids they name, signed checkpoints and the two
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
