@@ -7,6 +7,7 @@ and a small envelope (``storage.envelope``) in a backend that keeps bytes as the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from recordroom.core import NotFoundError, ObjectStore, StorageError
 from recordroom.core.errors import CorruptObjectError
+from recordroom.core.protocols import RetainingObjectStore
 from storage.envelope import (
     MAGIC,
     DataKey,
@@ -33,6 +35,8 @@ from storage.keyring import Keyring
 from storage.reading import read_for_storing
 
 log = logging.getLogger("recordroom.storage")
+
+RETAIN_UNTIL = "retain-until"  # envelope metadata of a retained object: when its lock ends
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +59,11 @@ class EncryptedObjectStore:
     leaves an envelope without a body (an unused key, reported as an orphan by ``verify``), never
     a body without its key. Overwriting an object keeps its data key, so the envelope on disk
     always opens the body beside it.
+
+    ``put_retained`` (the audit checkpoints) locks both halves until the date when the backend can
+    retain (S3 object lock, the local store's read-only files): a locked body is no use if its
+    envelope can be deleted. The envelope records the date, so a key rotation re-wraps it under
+    the same lock.
     """
 
     def __init__(
@@ -80,6 +89,31 @@ class EncryptedObjectStore:
 
     def put_file(self, key: str, path: Path, metadata: Mapping[str, str] | None = None) -> None:
         self.put(key, read_for_storing(path), metadata)
+
+    def put_retained(
+        self, key: str, data: bytes, *, retain_until: dt.datetime, replace: bool = False
+    ) -> None:
+        backend = self.backend
+        if not isinstance(backend, RetainingObjectStore):
+            log.warning("the object store cannot retain objects: %s is a plain write", key)
+            self.put(key, data)
+            return
+        if not replace and backend.exists(key):
+            raise StorageError(f"object {key} is retained and cannot be replaced")
+        if self.reload_keyring is not None:
+            self.keyring = self.reload_keyring()
+        until = retain_until.astimezone(dt.UTC)
+        try:
+            # An envelope a crash left without its body is locked already: its key is reused.
+            found = self.envelope(key)
+            envelope: Envelope | None = found
+            data_key = unwrap(found, self.keyring)
+        except CorruptObjectError:
+            envelope, data_key = None, new_data_key()
+        if envelope is None or RETAIN_UNTIL not in envelope.metadata:
+            metadata = {RETAIN_UNTIL: until.isoformat()}
+            self._write_envelope(wrap(key, data_key, self.keyring.current, metadata))
+        backend.put_retained(key, seal(key, data_key, data), retain_until=until, replace=replace)
 
     def get(self, key: str) -> bytes:
         body = self.backend.get(key)
@@ -137,7 +171,15 @@ class EncryptedObjectStore:
         return data_key
 
     def _write_envelope(self, envelope: Envelope) -> None:
-        self.backend.put(envelope_key(envelope.object_key), envelope.to_bytes())
+        key = envelope_key(envelope.object_key)
+        until = envelope.metadata.get(RETAIN_UNTIL)
+        if until and isinstance(self.backend, RetainingObjectStore):
+            retain_until = dt.datetime.fromisoformat(until)
+            self.backend.put_retained(
+                key, envelope.to_bytes(), retain_until=retain_until, replace=True
+            )
+        else:
+            self.backend.put(key, envelope.to_bytes())
 
     # -- rotation ---------------------------------------------------------------------------------
 

@@ -64,10 +64,13 @@ class LocalObjectStore:
                 f"could not write object {key} under {self.root}: {exc.strerror}"
             ) from exc
 
-    def put_retained(self, key: str, data: bytes, *, retain_until: dt.datetime) -> None:
+    def put_retained(
+        self, key: str, data: bytes, *, retain_until: dt.datetime, replace: bool = False
+    ) -> None:
         """Write once, read-only: a local folder cannot enforce a retention date the way S3 object
-        lock does, but it refuses to replace the object and leaves the file mode 0444."""
-        if self.exists(key):
+        lock does, but it refuses to replace the object (unless ``replace``) and leaves the file
+        mode 0444."""
+        if not replace and self.exists(key):
             raise StorageError(f"object {key} is retained and cannot be replaced")
         self.put(key, data)
         try:

@@ -1,15 +1,19 @@
 """Any S3 service (AWS S3, MinIO, SeaweedFS, …) through the ``minio`` SDK.
 
 Keys are the same content-addressed keys as in the local folder. The bucket is created when it is
-missing and versioning is turned on where the service supports it, so an overwritten or deleted
-object can still be recovered from the bucket. A failure of the service itself (down, timing out,
-overloaded) is retried with a growing pause for up to ``retry_seconds``; after that a
-``StorageError`` tells the caller to try again later (intake leaves the file queued), and a
-refusal (wrong keys, no such bucket permission) is reported at once.
+missing, with object lock where the service supports it (only a new bucket can have it), and
+versioning is turned on, so an overwritten or deleted object can still be recovered from the
+bucket. ``put_retained`` (the audit checkpoints) locks an object in compliance mode: no one, root
+account included, can delete or overwrite that version before its date.
+
+A failure of the service itself (down, timing out, overloaded) is retried with a growing pause for
+up to ``retry_seconds``; after that a ``StorageError`` tells the caller to try again later (intake
+leaves the file queued), and a refusal (wrong keys, no such bucket permission) is reported at once.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import io
 import logging
@@ -21,8 +25,9 @@ from typing import TypeVar
 
 import urllib3
 from minio import Minio
-from minio.commonconfig import ENABLED
+from minio.commonconfig import COMPLIANCE, ENABLED
 from minio.error import MinioException, S3Error, ServerError
+from minio.retention import Retention
 from minio.versioningconfig import VersioningConfig
 
 from recordroom.core import ConfigurationError, NotFoundError, StorageError
@@ -37,6 +42,10 @@ RETRIED_CODES = frozenset(
 )
 NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchObject", "NoSuchVersion"})
 META_PREFIX = "X-Amz-Meta-Recordroom-"
+# Asking an object that is not locked for its retention: AWS and MinIO, then SeaweedFS.
+NO_RETENTION_CODES = frozenset(
+    {"NoSuchObjectLockConfiguration", "ObjectLockConfigurationNotFoundError"}
+)
 
 
 def parse_bucket(storage: str) -> str:
@@ -95,6 +104,7 @@ class S3ObjectStore:
             raise ConfigurationError(f"RECORDROOM_S3_ENDPOINT {endpoint!r}: {exc}") from exc
         self._bucket_ready = False
         self._bucket_lock = threading.Lock()
+        self._object_lock: bool | None = None  # whether the bucket has object lock; asked once
 
     # -- retries ----------------------------------------------------------------------------------
 
@@ -139,14 +149,28 @@ class S3ObjectStore:
             if self._bucket_ready:
                 return
             if not self.client.bucket_exists(self.bucket):
-                try:
-                    self.client.make_bucket(self.bucket)
-                except S3Error as error:
-                    if error.code not in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
-                        raise
-                log.info("created bucket %s", self.bucket)
+                self._make_bucket()
             self._enable_versioning()
             self._bucket_ready = True
+
+    def _make_bucket(self) -> None:
+        """The bucket, with object lock when the service has it (it cannot be added later)."""
+        for object_lock in (True, False):
+            try:
+                self.client.make_bucket(self.bucket, object_lock=object_lock)
+            except S3Error as error:
+                if error.code in ("BucketAlreadyOwnedByYou", "BucketAlreadyExists"):
+                    return
+                if object_lock and error.code not in RETRIED_CODES:
+                    log.warning(
+                        "bucket %s: object lock refused (%s); creating it without",
+                        self.bucket,
+                        error.code,
+                    )
+                    continue
+                raise
+            log.info("created bucket %s (object lock: %s)", self.bucket, object_lock)
+            return
 
     def _enable_versioning(self) -> None:
         try:
@@ -171,6 +195,65 @@ class S3ObjectStore:
 
     def put_file(self, key: str, path: Path, metadata: Mapping[str, str] | None = None) -> None:
         self.put(key, read_for_storing(path), metadata)
+
+    def put_retained(
+        self, key: str, data: bytes, *, retain_until: dt.datetime, replace: bool = False
+    ) -> None:
+        """Store ``key`` locked in compliance mode until ``retain_until``. Without ``replace`` an
+        existing object is not replaced; with it, a new version is locked and the earlier one
+        stays, locked until its own date. A bucket made without object lock (before this version,
+        or by a service without it) gets a plain write and a warning: its objects can be
+        rewritten by whoever holds the bucket's keys."""
+        if not replace and self.exists(key):
+            raise StorageError(f"object {key} is retained and cannot be replaced")
+        if not self.has_object_lock():
+            log.warning(
+                "bucket %s has no object lock: object %s is stored without retention "
+                "(a bucket created with object lock would protect it)",
+                self.bucket,
+                key,
+            )
+            self.put(key, data)
+            return
+        retention = Retention(COMPLIANCE, retain_until.astimezone(dt.UTC))
+
+        def upload() -> None:
+            self.client.put_object(
+                self.bucket, key, io.BytesIO(data), len(data), retention=retention
+            )
+
+        self._call(f"storing object {key} under retention", upload)
+
+    def has_object_lock(self) -> bool:
+        if self._object_lock is None:
+
+            def ask() -> bool:
+                try:
+                    self.client.get_object_lock_config(self.bucket)
+                except S3Error as error:
+                    if error.code == "ObjectLockConfigurationNotFoundError":
+                        return False
+                    raise
+                return True
+
+            self._object_lock = self._call(f"asking bucket {self.bucket} for object lock", ask)
+        return self._object_lock
+
+    def retained_until(self, key: str, version_id: str | None = None) -> dt.datetime | None:
+        """The compliance or governance date that locks ``key`` (a version of it), or None."""
+
+        def ask() -> Retention | None:
+            try:
+                return self.client.get_object_retention(self.bucket, key, version_id=version_id)
+            except S3Error as error:
+                if error.code in NO_RETENTION_CODES:
+                    return None
+                raise
+
+        retention = self._call(f"asking object {key} for its retention", ask)
+        if retention is None or retention.retain_until_date is None:
+            return None
+        return retention.retain_until_date
 
     def get(self, key: str) -> bytes:
         def download() -> bytes:
@@ -220,7 +303,8 @@ class S3ObjectStore:
 
     def purge_old_versions(self, prefix: str) -> int:
         """Delete every noncurrent version under ``prefix`` (e.g. envelopes wrapped with a
-        retired master key, which versioning would otherwise keep); returns how many."""
+        retired master key, which versioning would otherwise keep); returns how many. Versions
+        still under object lock are kept."""
 
         def old_versions() -> list[tuple[str, str]]:
             return [
@@ -235,9 +319,19 @@ class S3ObjectStore:
             ]
 
         versions = self._call(f"listing old versions in bucket {self.bucket}", old_versions)
+        removed = kept = 0
+        now = dt.datetime.now(dt.UTC)
+        locking = self.has_object_lock()
         for name, version in versions:
+            until = self.retained_until(name, version) if locking else None
+            if until is not None and until > now:
+                kept += 1  # locked (an audit checkpoint's envelope): S3 refuses, rightly
+                continue
             self._call(
                 f"deleting an old version of {name}",
                 functools.partial(self.client.remove_object, self.bucket, name, version_id=version),
             )
-        return len(versions)
+            removed += 1
+        if kept:
+            log.info("kept %d old version(s) under %s: retained by object lock", kept, prefix)
+        return removed

@@ -47,11 +47,16 @@ class RetainingObjectStore(Protocol):
 
     S3 with object lock: ``PutObject`` with ``ObjectLockMode=COMPLIANCE`` and
     ``ObjectLockRetainUntilDate=retain_until`` (the bucket must have been created with object
-    lock enabled). The local store writes the object once, read-only, and refuses to replace it.
-    The audit trail writes its checkpoints through this when the store has it.
+    lock enabled). The local store writes the object once, read-only. Either refuses to replace a
+    retained object unless ``replace`` is given (a master-key rotation re-wraps a retained
+    envelope): S3 then keeps the earlier version, locked until its date; the local folder can only
+    swap the read-only file. The audit trail writes its checkpoints through this when the store has
+    it.
     """
 
-    def put_retained(self, key: str, data: bytes, *, retain_until: dt.datetime) -> None: ...
+    def put_retained(
+        self, key: str, data: bytes, *, retain_until: dt.datetime, replace: bool = False
+    ) -> None: ...
 
 
 class OcrEngine(Protocol):

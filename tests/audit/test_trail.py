@@ -6,18 +6,23 @@ import datetime as dt
 import json
 import threading
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from audit import AuditTrail, find_events, verify
+from audit import AuditTrail, find_events, open_trail, verify
 from audit.chain import canonical, canonical_event, event_form
 from audit.checkpoints import object_key, parse_document, signature_valid
 from audit.models import AuditCheckpointRow, AuditEventRow
 from indexer.database import Database
 from recordroom.core.actor import Actor
-from recordroom.core.settings import Settings
+from recordroom.core.settings import Settings, load_settings
+from storage import open_store
+from storage.envelope import envelope_key
 from storage.local import LocalObjectStore
+from storage.s3 import S3ObjectStore
+from tests.services import S3Server, new_bucket_name
 
 
 def count_events(database: Database) -> int:
@@ -198,3 +203,25 @@ def test_the_fast_canonical_form_is_sorted_key_json(text: str) -> None:
     # SQLite hands the time back as text; both spellings give the same form
     as_text = (values[0], "2026-11-29 18:16:25.123456", *values[2:])
     assert canonical_event(as_text, entities, seq=7) == expected
+
+
+def test_checkpoints_on_an_encrypted_s3_store_are_locked(
+    database: Database, actor: Actor, settings: Settings, s3_server: S3Server, tmp_path: Path
+) -> None:
+    """Through the encrypting store, as `recordroom` wires it: body and envelope of each
+    checkpoint carry the server's compliance lock, and verify reads them back."""
+    environ = {"RECORDROOM_HOME": str(settings.home), **s3_server.environ(new_bucket_name())}
+    store = open_store(load_settings(environ=environ, cwd=tmp_path))
+    trail = open_trail(store, settings.audit_key_path, site="clinic", checkpoint_interval=3)
+    for i in range(3):
+        with database.session() as session:
+            trail.record(session, actor, "patient.read", patients=[f"M{i}"])
+            session.commit()
+    assert isinstance(store.backend, S3ObjectStore)
+    for key in (object_key(1), envelope_key(object_key(1))):
+        until = store.backend.retained_until(key)
+        assert until is not None and until > dt.datetime.now(dt.UTC) + dt.timedelta(days=365 * 6)
+    assert trail.checkpointer is not None
+    report = verify(database.engine, store, [trail.checkpointer.public_key])
+    assert report.ok, report.findings
+    assert report.checkpoints == 1

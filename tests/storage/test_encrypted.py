@@ -4,6 +4,7 @@ and rotating the master key rewrites envelopes only."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import os
 import stat
 from pathlib import Path
@@ -176,3 +177,40 @@ def test_objects_stored_before_encryption_are_sealed_once(settings: Settings) ->
         assert store.get(key) == TEXT
         assert WORD not in plain.get(key)
     assert store.seal_plaintext_objects().sealed == 0
+
+
+def test_a_retained_object_is_sealed_and_both_halves_are_read_only(settings: Settings) -> None:
+    store = open_store(settings)
+    until = dt.datetime(2032, 11, 29, tzinfo=dt.UTC)
+    store.put_retained("audit/checkpoints/1.json", TEXT, retain_until=until)
+    assert store.get("audit/checkpoints/1.json") == TEXT
+    root = settings.objects_dir
+    for key in ("audit/checkpoints/1.json", envelope_key("audit/checkpoints/1.json")):
+        assert (root / key).stat().st_mode & 0o222 == 0, key
+    assert WORD not in (root / "audit/checkpoints/1.json").read_bytes()
+    with pytest.raises(StorageError, match="retained"):
+        store.put_retained("audit/checkpoints/1.json", b"forged", retain_until=until)
+    # A master-key rotation re-wraps the envelope and leaves it read-only; the body stays as is.
+    body = store.backend.get("audit/checkpoints/1.json")
+    new_key_file(settings.keys_dir)
+    rotated = EncryptedObjectStore(store.backend, load_keyring(settings.keys_dir))
+    assert rotated.rewrap_all().rewrapped == 1
+    assert (
+        rotated.envelope("audit/checkpoints/1.json").master_key_id == rotated.keyring.current.key_id
+    )
+    assert (root / envelope_key("audit/checkpoints/1.json")).stat().st_mode & 0o222 == 0
+    assert rotated.backend.get("audit/checkpoints/1.json") == body
+    assert rotated.get("audit/checkpoints/1.json") == TEXT
+
+
+def test_a_retained_write_cut_short_after_its_envelope_finishes_with_the_same_key(
+    settings: Settings,
+) -> None:
+    store = open_store(settings)
+    until = dt.datetime(2032, 11, 29, tzinfo=dt.UTC)
+    store.put_retained("audit/checkpoints/2.json", TEXT, retain_until=until)
+    envelope = store.backend.get(envelope_key("audit/checkpoints/2.json"))
+    (settings.objects_dir / "audit/checkpoints/2.json").unlink()  # the crash: no body
+    store.put_retained("audit/checkpoints/2.json", TEXT, retain_until=until)
+    assert store.backend.get(envelope_key("audit/checkpoints/2.json")) == envelope
+    assert store.get("audit/checkpoints/2.json") == TEXT

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import logging
 from pathlib import Path
 
 import pytest
 from minio import Minio
+from minio.commonconfig import COMPLIANCE
+from minio.error import S3Error
+from minio.retention import Retention
 
 from recordroom.core import NotFoundError, StorageError
 from recordroom.core.settings import Settings, load_settings
 from storage import EncryptedObjectStore, open_store, original_key
+from storage.envelope import ENVELOPES, envelope_key
+from storage.keyring import load_keyring, new_key_file
 from storage.s3 import S3ObjectStore
 from tests.services import S3Server
 
@@ -102,3 +110,72 @@ def test_an_outage_raises_storage_error_then_work_resumes(
     store.put("during", b"queued")
     assert store.get("before") == b"kept"
     assert store.get("during") == b"queued"
+
+
+CHECKPOINT = "audit/checkpoints/000000000001.json"
+
+
+def test_a_retained_object_is_locked_in_compliance_mode_body_and_envelope(
+    s3_server: S3Server, s3_bucket: str, tmp_path: Path
+) -> None:
+    """``weed mini`` implements S3 object lock: the bucket is made with it, both halves of a
+    retained object carry a compliance lock, and the server itself refuses to delete them."""
+    settings = s3_settings(s3_server, s3_bucket, tmp_path)
+    store = open_store(settings)
+    backend = store.backend
+    assert isinstance(backend, S3ObjectStore)
+    until = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=2)
+    store.put_retained(CHECKPOINT, b"checkpoint 1", retain_until=until)
+    assert store.get(CHECKPOINT) == b"checkpoint 1"
+    client = raw_client(s3_server)
+    assert client.get_object_lock_config(s3_bucket) is not None  # the bucket has object lock
+    for name in (CHECKPOINT, envelope_key(CHECKPOINT)):
+        retention = client.get_object_retention(s3_bucket, name)
+        assert retention is not None, name
+        assert (retention.mode, retention.retain_until_date) == (COMPLIANCE, until), name
+        version = client.stat_object(s3_bucket, name).version_id
+        with pytest.raises(S3Error) as refused:
+            client.remove_object(s3_bucket, name, version_id=version)
+        assert refused.value.code == "AccessDenied"
+        assert backend.retained_until(name, version) == until
+    with pytest.raises(StorageError, match="retained"):
+        store.put_retained(CHECKPOINT, b"forged", retain_until=until)
+    # An ordinary object in the same bucket is not locked, and its old versions can go.
+    store.put("plain", b"one")
+    store.put("plain", b"two")
+    assert backend.retained_until("plain") is None
+
+    # Rotation re-wraps the envelope as a new locked version; the old version stays locked.
+    new_key_file(settings.keys_dir)
+    rotated = EncryptedObjectStore(store.backend, load_keyring(settings.keys_dir))
+    assert rotated.rewrap_all().rewrapped == 2
+    assert rotated.get(CHECKPOINT) == b"checkpoint 1"
+    retention = client.get_object_retention(s3_bucket, envelope_key(CHECKPOINT))
+    assert retention is not None and retention.mode == COMPLIANCE
+    assert backend.purge_old_versions(ENVELOPES) == 1  # the plain object's envelope only
+    versions = [
+        obj.version_id
+        for obj in client.list_objects(
+            s3_bucket, prefix=envelope_key(CHECKPOINT), include_version=True
+        )
+    ]
+    assert len(versions) == 2
+
+
+def test_a_bucket_made_without_object_lock_gets_a_plain_write_and_a_warning(
+    s3_server: S3Server, s3_bucket: str, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = raw_client(s3_server)
+    client.make_bucket(s3_bucket)  # as an older recordroom made it
+    store = open_store(s3_settings(s3_server, s3_bucket, tmp_path))
+    until = dt.datetime.now(dt.UTC) + dt.timedelta(days=2)
+    with caplog.at_level(logging.WARNING, logger="recordroom.storage"):
+        store.put_retained(CHECKPOINT, b"checkpoint 1", retain_until=until)
+    assert store.get(CHECKPOINT) == b"checkpoint 1"
+    assert f"bucket {s3_bucket} has no object lock" in caplog.text
+    # What the server answers when asked to lock an object in such a bucket:
+    with pytest.raises(S3Error) as refused:
+        client.put_object(
+            s3_bucket, "x", io.BytesIO(b"x"), 1, retention=Retention(COMPLIANCE, until)
+        )
+    assert refused.value.code == "InvalidRequest"
