@@ -24,7 +24,7 @@ from sqlalchemy import insert
 
 from indexer.database import Database
 from indexer.models import DocumentRow, PageRow
-from indexer.search import search
+from indexer.search import NO_FILTERS, SearchFilters, search
 from recordroom.core import DOC_TYPES
 from tests.services import running_postgres
 
@@ -111,13 +111,13 @@ def fill(database: Database, count: int, seed: int) -> None:
             connection.execute(insert(PageRow), pages)
 
 
-def queries(seed: int, count: int) -> list[tuple[str, dict[str, object]]]:
+def queries(seed: int, count: int) -> list[tuple[str, SearchFilters]]:
     rng = random.Random(seed)
-    made: list[tuple[str, dict[str, object]]] = []
+    made: list[tuple[str, SearchFilters]] = []
     for index in range(count):
         first = rng.choice(CLINICAL)
         second = rng.choice(COMMON if index % 2 else CLINICAL)
-        made.append((f"{first} {second}", {"doc_type": rng.choice(DOC_TYPES)}))
+        made.append((f"{first} {second}", SearchFilters(doc_type=rng.choice(DOC_TYPES))))
     return made
 
 
@@ -130,13 +130,13 @@ def timed(call: Callable[[], object], repeat: int = 1) -> float:
     return best
 
 
-def latencies(database: Database, cases: Sequence[tuple[str, dict[str, object]]]) -> list[float]:
+def latencies(database: Database, cases: Sequence[tuple[str, SearchFilters]]) -> list[float]:
     times = []
     with database.session() as session:
-        search(session, cases[0][0], **cases[0][1])  # type: ignore[arg-type]  # warm the cache
+        search(session, *cases[0])  # warm the cache
         for query, filters in cases:
             times.append(
-                timed(lambda q=query, f=filters: search(session, q, **f))  # type: ignore[misc]
+                timed(lambda q=query, f=filters: search(session, q, f))  # type: ignore[misc]
             )
     return times
 
@@ -152,12 +152,14 @@ def measure(name: str, database: Database, documents: int, seed: int) -> list[st
     loaded = time.perf_counter() - began
     rows = []
     rng = random.Random(seed + 1)
-    sets: dict[str, list[tuple[str, dict[str, object]]]] = {
+    sets: dict[str, list[tuple[str, SearchFilters]]] = {
         "two words + type filter": queries(seed + 2, 200),
-        "two words": [(q, {}) for q, _ in queries(seed + 3, 100)],
-        "one rare word": [(f"word{rng.randrange(10_000, VOCABULARY):05d}", {}) for _ in range(100)],
+        "two words": [(q, NO_FILTERS) for q, _ in queries(seed + 3, 100)],
+        "one rare word": [
+            (f"word{rng.randrange(10_000, VOCABULARY):05d}", NO_FILTERS) for _ in range(100)
+        ],
         "prefix + type filter": [
-            (f"{rng.choice(CLINICAL)[:5]}*", {"doc_type": rng.choice(DOC_TYPES)})
+            (f"{rng.choice(CLINICAL)[:5]}*", SearchFilters(doc_type=rng.choice(DOC_TYPES)))
             for _ in range(100)
         ],
     }

@@ -39,14 +39,30 @@ AnySelect = TypeVar("AnySelect", bound=Select[*tuple[Any, ...]])
 
 @dataclass(frozen=True, slots=True)
 class SearchFilters:
-    """The metadata a search may be narrowed by; ``None`` means any."""
+    """The metadata a search may be narrowed by; ``None`` means any. Every door builds one and
+    the use-case passes it through: this is the one list of filters."""
 
     patient_mrn: str | None = None
     doc_type: str | None = None
     sender: str | None = None
-    received_from: dt.datetime | None = None
-    received_to: dt.datetime | None = None
+    received_from: dt.datetime | None = None  # inclusive
+    received_to: dt.datetime | None = None  # exclusive
     needs_review: bool | None = None
+
+    def terms(self) -> list[str]:
+        """The filters given, written ``name:value`` (as the audit trail keeps a search)."""
+        values = {
+            "patient": self.patient_mrn,
+            "type": self.doc_type,
+            "sender": self.sender,
+            "received_from": self.received_from.isoformat() if self.received_from else None,
+            "received_to": self.received_to.isoformat() if self.received_to else None,
+            "needs_review": None if self.needs_review is None else str(self.needs_review).lower(),
+        }
+        return [f"{name}:{value}" for name, value in values.items() if value]
+
+
+NO_FILTERS = SearchFilters()
 
 
 def fts_query(query: str) -> str:
@@ -70,18 +86,12 @@ def tsquery(query: str) -> str:
 def search(
     session: Session,
     query: str,
+    filters: SearchFilters = NO_FILTERS,
     *,
-    patient_mrn: str | None = None,
-    doc_type: str | None = None,
-    sender: str | None = None,
-    received_from: dt.datetime | None = None,
-    received_to: dt.datetime | None = None,
-    needs_review: bool | None = None,
     limit: int = 50,
     offset: int = 0,
 ) -> list[SearchHit]:
     """Documents whose text holds every word of ``query`` and that meet the filters, best first."""
-    filters = SearchFilters(patient_mrn, doc_type, sender, received_from, received_to, needs_review)
     if not WORD.search(query):
         return _list_documents(session, filters, limit, offset)
     dialect = session.get_bind().dialect.name

@@ -11,7 +11,7 @@ import datetime as dt
 
 from recordroom.cli.common import Commands, add_command, print_json
 from recordroom.core.actor import Actor
-from recordroom.usecases.search import search_documents
+from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.wiring import Context
 
 
@@ -36,12 +36,14 @@ def cmd_search(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
         ctx,
         actor,
         args.query,
-        patient_mrn=args.patient,
-        doc_type=args.type,
-        sender=args.sender,
-        received_from=args.received_from,
-        received_to=args.received_to + dt.timedelta(days=1) if args.received_to else None,
-        needs_review=args.needs_review,
+        SearchFilters(
+            patient_mrn=args.patient,
+            doc_type=args.type,
+            sender=args.sender,
+            received_from=args.received_from,
+            received_to=args.received_to + dt.timedelta(days=1) if args.received_to else None,
+            needs_review=args.needs_review,
+        ),
         limit=args.limit,
         offset=(args.page - 1) * args.limit,
     )

@@ -19,7 +19,7 @@ from recordroom.core.actor import ROLES, Actor
 from recordroom.usecases import inbox, registry, users
 from recordroom.usecases.documents import show_document
 from recordroom.usecases.review import assign_document, list_review
-from recordroom.usecases.search import search_documents
+from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.web.auth import (
     EVERYONE,
     SESSION_COOKIE,
@@ -323,13 +323,17 @@ def api_search(
         context_of(request),
         actor,
         q,
-        patient_mrn=patient or None,
-        doc_type=type or None,
-        sender=sender or None,
-        received_from=(
-            dt.datetime.combine(received_from, dt.time.min, dt.UTC) if received_from else None
+        SearchFilters(
+            patient_mrn=patient or None,
+            doc_type=type or None,
+            sender=sender or None,
+            received_from=(
+                dt.datetime.combine(received_from, dt.time.min, dt.UTC) if received_from else None
+            ),
+            received_to=(
+                dt.datetime.combine(received_to, dt.time.max, dt.UTC) if received_to else None
+            ),
         ),
-        received_to=dt.datetime.combine(received_to, dt.time.max, dt.UTC) if received_to else None,
         limit=limit,
         offset=offset,
     )

@@ -15,7 +15,7 @@ from recordroom.core.actor import Actor
 from recordroom.usecases import document_files, inbox, registry, roi, users
 from recordroom.usecases.documents import show_document
 from recordroom.usecases.review import assign_document, list_review
-from recordroom.usecases.search import search_documents
+from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.web.auth import (
     CSRF_FIELD,
     EVERYONE,
@@ -314,11 +314,13 @@ def search_page(
             context_of(request),
             actor,
             q,
-            patient_mrn=patient.strip() or None,
-            doc_type=type if type in DOC_TYPES else None,
-            sender=sender.strip() or None,
-            received_from=_day(start),
-            received_to=_day(end, end=True),
+            SearchFilters(
+                patient_mrn=patient.strip() or None,
+                doc_type=type if type in DOC_TYPES else None,
+                sender=sender.strip() or None,
+                received_from=_day(start),
+                received_to=_day(end, end=True),
+            ),
             limit=PAGE_SIZE + 1,
             offset=offset,
         )

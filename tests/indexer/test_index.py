@@ -9,7 +9,7 @@ from indexer import documents as doc_index
 from indexer import jobs
 from indexer.database import Database
 from indexer.patients import SqlPatientRegistry, upsert_patients
-from indexer.search import fts_query, search
+from indexer.search import SearchFilters, fts_query, search
 from recordroom.core import Document, NotFoundError, Page, Patient
 
 
@@ -77,12 +77,16 @@ def test_full_text_search_finds_words_and_filters(database: Database) -> None:
     )
     with database.session() as session:
         assert {h.document_id for h in search(session, "pneumothorax")} == {"a", "b"}
-        hit = search(session, "pneumothorax", doc_type="lab_report")[0]
+        hit = search(session, "pneumothorax", SearchFilters(doc_type="lab_report"))[0]
         assert (hit.document_id, hit.page) == ("b", 2)
         assert "[Pneumothorax]" in hit.snippet
-        assert [h.document_id for h in search(session, "hemoglobin", patient_mrn="M9")] == ["b"]
-        assert search(session, "hemoglobin", patient_mrn="M1") == []
-        assert [h.document_id for h in search(session, "a1c", sender="valley")] == ["b"]
+        assert [
+            h.document_id for h in search(session, "hemoglobin", SearchFilters(patient_mrn="M9"))
+        ] == ["b"]
+        assert search(session, "hemoglobin", SearchFilters(patient_mrn="M1")) == []
+        assert [h.document_id for h in search(session, "a1c", SearchFilters(sender="valley"))] == [
+            "b"
+        ]
         assert [h.document_id for h in search(session, "pena")] == ["c"]  # accents folded
         assert [h.document_id for h in search(session, "radio*")] == ["a"]
         assert search(session, 'chest" OR "x') == []  # quotes can't inject FTS syntax

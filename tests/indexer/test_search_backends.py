@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from indexer.database import Database
-from indexer.search import search, tsquery
+from indexer.search import SearchFilters, search, tsquery
 from recordroom.core import Document, SearchHit
 from tests.indexer.test_index import make_document as make_any_document
 from tests.indexer.test_index import save
@@ -64,24 +64,24 @@ CORPUS = (
     ),
 )
 
-QUERIES: tuple[tuple[str, dict[str, object]], ...] = (
-    ("pneumothorax", {}),
-    ("PNEUMOTHORAX resolved", {}),
-    ("pneumo*", {}),
-    ("pena", {}),
-    ("Peña autorizacion", {}),
-    ("hypertension", {}),
-    ("hypertension", {"patient_mrn": "P1"}),
-    ("pneumothorax", {"doc_type": "lab_report"}),
-    ("pneumothorax", {"sender": "valley"}),
-    ("pneumothorax", {"sender": "7777"}),
-    ("pneumothorax", {"received_from": DAY + dt.timedelta(days=1)}),
-    ("pneumothorax", {"received_to": DAY + dt.timedelta(days=1)}),
-    ("", {"needs_review": True}),
-    ("", {"patient_mrn": "M9"}),
-    ('chest" OR "x', {}),
-    ("chest & !heart | (x):*", {}),
-    ("nothing-matches-this", {}),
+QUERIES: tuple[tuple[str, SearchFilters], ...] = (
+    ("pneumothorax", SearchFilters()),
+    ("PNEUMOTHORAX resolved", SearchFilters()),
+    ("pneumo*", SearchFilters()),
+    ("pena", SearchFilters()),
+    ("Peña autorizacion", SearchFilters()),
+    ("hypertension", SearchFilters()),
+    ("hypertension", SearchFilters(patient_mrn="P1")),
+    ("pneumothorax", SearchFilters(doc_type="lab_report")),
+    ("pneumothorax", SearchFilters(sender="valley")),
+    ("pneumothorax", SearchFilters(sender="7777")),
+    ("pneumothorax", SearchFilters(received_from=DAY + dt.timedelta(days=1))),
+    ("pneumothorax", SearchFilters(received_to=DAY + dt.timedelta(days=1))),
+    ("", SearchFilters(needs_review=True)),
+    ("", SearchFilters(patient_mrn="M9")),
+    ('chest" OR "x', SearchFilters()),
+    ("chest & !heart | (x):*", SearchFilters()),
+    ("nothing-matches-this", SearchFilters()),
 )
 
 
@@ -103,7 +103,7 @@ def ids(hits: list[SearchHit]) -> list[str]:
 def run_all(database: Database) -> dict[str, list[SearchHit]]:
     with database.session() as session:
         return {
-            f"{query!r} {filters}": search(session, query, **filters)  # type: ignore[arg-type]
+            " ".join([repr(query), *filters.terms()]): search(session, query, filters)
             for query, filters in QUERIES
         }
 
@@ -121,20 +121,25 @@ def test_both_backends_find_the_same_documents(database: Database, postgres_url:
         assert sorted(ids(hits)) == sorted(ids(on_postgres[key])), key
         best = {(h.document_id, h.page) for h in hits}
         assert best == {(h.document_id, h.page) for h in on_postgres[key]}, key
-    assert sorted(ids(on_sqlite["'pneumothorax' {}"])) == ["a", "b", "d"]
-    assert ids(on_sqlite["'pena' {}"]) == ["c"]
-    assert ids(on_sqlite["'nothing-matches-this' {}"]) == []
+    assert sorted(ids(on_sqlite["'pneumothorax'"])) == ["a", "b", "d"]
+    assert ids(on_sqlite["'pena'"]) == ["c"]
+    assert ids(on_sqlite["'nothing-matches-this'"]) == []
 
 
 def test_search_filters_snippets_and_paging(any_database: Database) -> None:
     save(any_database, *CORPUS)
     with any_database.session() as session:
-        hit = search(session, "pneumothorax", doc_type="lab_report")[0]
+        hit = search(session, "pneumothorax", SearchFilters(doc_type="lab_report"))[0]
         assert (hit.document_id, hit.page) == ("b", 2)
         assert "[Pneumothorax]" in hit.snippet
-        assert ids(search(session, "pneumothorax", received_to=DAY + dt.timedelta(days=1))) == ["a"]
-        assert ids(search(session, "", needs_review=True)) == ["c"]
-        assert ids(search(session, "", patient_mrn="M9")) == ["d", "b"]  # newest first
+        assert ids(
+            search(session, "pneumothorax", SearchFilters(received_to=DAY + dt.timedelta(days=1)))
+        ) == ["a"]
+        assert ids(search(session, "", SearchFilters(needs_review=True))) == ["c"]
+        assert ids(search(session, "", SearchFilters(patient_mrn="M9"))) == [
+            "d",
+            "b",
+        ]  # newest first
         everything = ids(search(session, "hypertension", limit=100))
         assert len(everything) == 12
         pages = [ids(search(session, "hypertension", limit=5, offset=o)) for o in (0, 5, 10)]

@@ -24,7 +24,7 @@ from indexer.documents import get_document
 from indexer.intake_index import SqlIntakeIndex
 from indexer.mail import SqlMailLedger
 from indexer.models import DocumentRow, MailMessageRow
-from indexer.search import search
+from indexer.search import SearchFilters, search
 from intake.mail.address import parse_mailbox
 from intake.mail.fetcher import MailFetcher, MailRun
 from intake.mail.message import parse_message
@@ -136,9 +136,9 @@ def test_each_attachment_form_becomes_a_document(
     assert first.sender_fax == "5551234567" and first.sender_csid == "VALLEY CLINIC"
     assert first.sender_pages == 1 and first.mail_message_id
     with database.session() as session:
-        assert search(session, "consultation", sender="VALLEY CLINIC")
-        assert search(session, "consultation", sender="(555) 123-4567")
-        assert not search(session, "consultation", sender="Hillside")
+        assert search(session, "consultation", SearchFilters(sender="VALLEY CLINIC"))
+        assert search(session, "consultation", SearchFilters(sender="(555) 123-4567"))
+        assert not search(session, "consultation", SearchFilters(sender="Hillside"))
         assert get_document(session, first.id).mail is not None
 
     again = fetch()  # a second run brings nothing new

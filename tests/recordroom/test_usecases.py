@@ -23,7 +23,7 @@ from recordroom.usecases.ingest import ingest_files
 from recordroom.usecases.model import retrain_model
 from recordroom.usecases.patients import import_patients
 from recordroom.usecases.review import assign_document, list_review
-from recordroom.usecases.search import search_documents
+from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.wiring import Context
 from synthetic import files as samples
 
@@ -82,6 +82,13 @@ def test_each_use_case_reports_its_access_once(ctx: RecordingContext, tmp_path: 
     assert [h.document_id for h in hits] == [outcome.document_id]
     assert [(e.kind, e.query, e.documents) for e in ctx.events()] == [
         ("search", "attached", (outcome.document_id,))
+    ]
+    since = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    filters = SearchFilters(doc_type="referral", received_from=since, needs_review=False)
+    assert search_documents(ctx, CLERK, "attached", filters, offset=50) == []
+    assert [e.query for e in ctx.events()] == [
+        "attached type:referral received_from:2026-01-01T00:00:00+00:00 needs_review:false "
+        "offset:50"
     ]
 
     assert [i.document_id for i in list_review(ctx, CLERK)] == [outcome.document_id]
