@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -62,9 +63,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with open_context(load_settings()) as ctx:
             code: int = args.handler(args, ctx, command_line_actor())
+            sys.stdout.flush()  # a reader that went away shows here, not at exit
             return code
     except RecordroomError as error:
         print(f"recordroom: {error}", file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return reader_went_away()
+
+
+def reader_went_away() -> int:
+    """``recordroom search … | head -1``: the reader closed the pipe. Stop quietly as Unix tools
+    do (exit 141, as if killed by SIGPIPE). What the command did is done (and recorded); only the
+    rest of its output is dropped."""
+    # Output still buffered would be flushed at exit into the closed pipe, and Python would print
+    # a second error about it: send it nowhere instead.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+    return 128 + 13  # SIGPIPE
