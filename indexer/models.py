@@ -80,6 +80,10 @@ class PageRow(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     rotation: Mapped[int] = mapped_column(Integer, default=0)
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    # The document's type and patient, for the search filters: written by database triggers
+    # (migration 0014) from ``documents``, never by this code.
+    doc_type: Mapped[str | None] = mapped_column(String(32), index=True)
+    patient_mrn: Mapped[str | None] = mapped_column(String(64), index=True)
 
     document: Mapped[DocumentRow] = relationship(back_populates="pages")
 

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Float,
     Integer,
     Select,
+    String,
     and_,
     bindparam,
     func,
@@ -146,21 +147,20 @@ def _best_pages(
 ) -> list[tuple[str, int]]:
     """``(document id, page id)`` of each matching document's best page, best document first.
 
-    ``ranked`` yields ``page_id`` and ``score`` (lower is better) for every matching page.
+    ``ranked`` yields ``page_id``, ``document_id``, ``number`` and ``score`` (lower is better) for
+    every matching page. The match, the filters and the score sit in one join, so both databases
+    check a page's document against the filters before they score the page (FTS5 reads ``rank``,
+    PostgreSQL computes ``ts_rank``, only for the rows the join keeps).
     """
     per_page = select(
-        DocumentRow.id.label("document_id"),
+        ranked.c.document_id.label("document_id"),
         DocumentRow.received_at.label("received_at"),
-        PageRow.id.label("page_id"),
+        ranked.c.page_id.label("page_id"),
         ranked.c.score.label("score"),
         func.row_number()
-        .over(partition_by=DocumentRow.id, order_by=(ranked.c.score, PageRow.number))
+        .over(partition_by=ranked.c.document_id, order_by=(ranked.c.score, ranked.c.number))
         .label("place"),
-    ).select_from(
-        ranked.join(PageRow, PageRow.id == ranked.c.page_id).join(
-            DocumentRow, DocumentRow.id == PageRow.document_id
-        )
-    )
+    ).select_from(ranked.join(DocumentRow, DocumentRow.id == ranked.c.document_id))
     best = _filtered(per_page, filters).subquery("best")
     statement = (
         select(best.c.document_id, best.c.page_id)
@@ -172,15 +172,42 @@ def _best_pages(
     return [(row[0], row[1]) for row in session.execute(statement, params).all()]
 
 
+def _page_filters(filters: SearchFilters, params: dict[str, object]) -> str:
+    """The type and patient filters on the page's own copy of them (migration 0014), for the
+    full-text query: pages of other documents are dropped as the index finds them, before a
+    lookup in ``documents`` or a score (``_filtered`` checks ``documents`` afterwards)."""
+    conditions = ""
+    if filters.doc_type:
+        conditions += " AND pages.doc_type = :page_doc_type"
+        params["page_doc_type"] = filters.doc_type
+    if filters.patient_mrn:
+        conditions += " AND pages.patient_mrn = :page_patient_mrn"
+        params["page_patient_mrn"] = filters.patient_mrn
+    return conditions
+
+
+RANKED_COLUMNS: dict[str, Any] = {
+    "page_id": Integer,
+    "document_id": String,
+    "number": Integer,
+    "score": Float,
+}
+
+
 def _search_sqlite(
     session: Session, query: str, filters: SearchFilters, limit: int, offset: int
 ) -> list[SearchHit]:
+    params: dict[str, object] = {"query": fts_query(query)}
     ranked = (
-        text("SELECT rowid AS page_id, rank AS score FROM pages_fts WHERE pages_fts MATCH :query")
-        .columns(page_id=Integer, score=Float)
+        text(
+            "SELECT pages.id AS page_id, pages.document_id AS document_id, "
+            "pages.number AS number, pages_fts.rank AS score "
+            "FROM pages_fts JOIN pages ON pages.id = pages_fts.rowid "
+            "WHERE pages_fts MATCH :query" + _page_filters(filters, params)
+        )
+        .columns(**RANKED_COLUMNS)
         .subquery("ranked")
     )
-    params: dict[str, object] = {"query": fts_query(query)}
     best = _best_pages(session, ranked, filters, params, limit, offset)
     if not best:
         return []
@@ -197,16 +224,19 @@ def _search_sqlite(
 def _search_postgres(
     session: Session, query: str, filters: SearchFilters, limit: int, offset: int
 ) -> list[SearchHit]:
+    # One visit to pages: the GIN index finds them, ANDed with the btree on the page's type or
+    # patient when filtered; ts_rank runs on what is left (no second join to pages by id).
+    params: dict[str, object] = {"query": tsquery(query)}
     ranked = (
         text(
-            "SELECT pages.id AS page_id, -ts_rank(pages.tsv, q.query) AS score "
+            "SELECT pages.id AS page_id, pages.document_id AS document_id, "
+            "pages.number AS number, -ts_rank(pages.tsv, q.query) AS score "
             "FROM pages, to_tsquery('simple', recordroom_fold(:query)) AS q(query) "
-            "WHERE pages.tsv @@ q.query"
+            "WHERE pages.tsv @@ q.query" + _page_filters(filters, params)
         )
-        .columns(page_id=Integer, score=Float)
+        .columns(**RANKED_COLUMNS)
         .subquery("ranked")
     )
-    params: dict[str, object] = {"query": tsquery(query)}
     best = _best_pages(session, ranked, filters, params, limit, offset)
     if not best:
         return []
@@ -228,7 +258,12 @@ def _search_plain(
     """Any other SQL database: word matching on the page text, newest first."""
     words = WORD.findall(query)
     ranked = (
-        select(PageRow.id.label("page_id"), literal(0.0, Float).label("score"))
+        select(
+            PageRow.id.label("page_id"),
+            PageRow.document_id.label("document_id"),
+            PageRow.number.label("number"),
+            literal(0.0, Float).label("score"),
+        )
         .where(and_(*(PageRow.text.ilike(f"%{word}%") for word in words)))
         .subquery("ranked")
     )

@@ -9,10 +9,15 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
+from sqlalchemy import select
 
-from indexer.database import Database
+from indexer.database import Database, alembic_config
+from indexer.models import PageRow
+from indexer.patients import upsert_patients
+from indexer.review import assign
 from indexer.search import SearchFilters, search, tsquery
-from recordroom.core import Document, SearchHit
+from recordroom.core import Document, Patient, SearchHit
 from tests.indexer.test_index import make_document as make_any_document
 from tests.indexer.test_index import save
 
@@ -21,6 +26,7 @@ def make_document(doc_id: str, texts: list[str], **fields: object) -> Document:
     return make_any_document(doc_id, texts, **{"needs_review": False, **fields})
 
 
+DOWN_FROM_0014 = "0004"  # the revision before the page filters (0014)
 DAY = dt.datetime(2026, 3, 1, 9, 0, tzinfo=dt.UTC)
 CORPUS = (
     make_document(
@@ -150,3 +156,39 @@ def test_search_filters_snippets_and_paging(any_database: Database) -> None:
 
 def test_tsquery_quotes_every_word() -> None:
     assert tsquery("chest & !heart radio*") == "'chest' & 'heart' & 'radio':*"
+
+
+def test_a_reviewed_document_is_found_under_its_new_type_and_patient(
+    any_database: Database,
+) -> None:
+    """The pages' copies of type and patient (migration 0014) follow their document."""
+    save(any_database, *CORPUS)
+    with any_database.session() as session:
+        upsert_patients(session, [Patient("Q7", "Rivera", "Ana", dt.date(1984, 7, 9))])
+        assign(session, "c", patient_mrn="Q7", doc_type="records_request")
+        session.commit()
+    with any_database.session() as session:
+        pages = session.execute(
+            select(PageRow.doc_type, PageRow.patient_mrn).where(PageRow.document_id == "c")
+        ).all()
+        assert [tuple(page) for page in pages] == [("records_request", "Q7")]
+        assert ids(search(session, "pena", SearchFilters(doc_type="records_request"))) == ["c"]
+        assert ids(search(session, "pena", SearchFilters(patient_mrn="Q7"))) == ["c"]
+        assert ids(search(session, "pena", SearchFilters(doc_type="authorization"))) == []
+        both = SearchFilters(doc_type="lab_report", patient_mrn="M9")
+        assert ids(search(session, "pneumothorax", both)) == ["b"]
+
+
+def test_the_page_filters_migration_goes_down_and_up_again(any_database: Database) -> None:
+    save(any_database, *CORPUS)
+    config = alembic_config(any_database.engine.url.render_as_string(hide_password=False))
+    for target in (DOWN_FROM_0014, "head"):
+        with any_database.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            if target == "head":
+                command.upgrade(config, target)
+            else:
+                command.downgrade(config, target)
+    with any_database.session() as session:
+        found = search(session, "pneumothorax", SearchFilters(patient_mrn="M9"))
+        assert sorted(ids(found)) == ["b", "d"]
