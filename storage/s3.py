@@ -14,7 +14,6 @@ leaves the file queued), and a refusal (wrong keys, no such bucket permission) i
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import logging
 import threading
@@ -320,18 +319,34 @@ class S3ObjectStore:
 
         versions = self._call(f"listing old versions in bucket {self.bucket}", old_versions)
         removed = kept = 0
-        now = dt.datetime.now(dt.UTC)
-        locking = self.has_object_lock()
         for name, version in versions:
-            until = self.retained_until(name, version) if locking else None
-            if until is not None and until > now:
-                kept += 1  # locked (an audit checkpoint's envelope): S3 refuses, rightly
-                continue
-            self._call(
-                f"deleting an old version of {name}",
-                functools.partial(self.client.remove_object, self.bucket, name, version_id=version),
-            )
-            removed += 1
+            if self._remove_version(name, version):
+                removed += 1
+            else:
+                kept += 1
         if kept:
             log.info("kept %d old version(s) under %s: retained by object lock", kept, prefix)
         return removed
+
+    def _remove_version(self, name: str, version: str) -> bool:
+        """Delete one version; False when the service refuses because it is still locked (an
+        audit checkpoint's envelope), which is asked only then."""
+
+        def remove() -> bool:
+            try:
+                self.client.remove_object(self.bucket, name, version_id=version)
+            except S3Error as error:
+                if error.code != "AccessDenied":
+                    raise
+                return False
+            return True
+
+        if self._call(f"deleting an old version of {name}", remove):
+            return True
+        until = self.retained_until(name, version)
+        if until is None or until <= dt.datetime.now(dt.UTC):
+            raise StorageError(
+                f"deleting an old version of {name}: the S3 service at {self.endpoint} refused "
+                "(AccessDenied); check the bucket's permissions"
+            )
+        return False

@@ -332,6 +332,9 @@ class S3Server:
             "-s3.port.lance=0",
             "-master.telemetry=false",
         ]
+        # weed writes its glog files and the admin server's gRPC socket into the system's temporary
+        # folder whatever the flags say; point that at the server's own folder, removed at stop.
+        environ = {**os.environ, "TMPDIR": str(self.root)}
         with self.log_file.open("ab") as log:
             self._process = subprocess.Popen(
                 command,
@@ -339,6 +342,7 @@ class S3Server:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 cwd=self.root,
+                env=environ,
                 start_new_session=True,
             )
         self.wait_until_ready()
