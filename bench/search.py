@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import random
 import statistics
 import sys
@@ -179,6 +180,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args(argv)
     rows = []
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="recordroom-bench-search-") as folder:
         sqlite = Database(f"sqlite:///{Path(folder) / 'bench.db'}")
         sqlite.migrate()
@@ -190,6 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows += measure("PostgreSQL tsvector+GIN", postgres, args.documents, args.seed)
         postgres.dispose()
     print(f"\nSearch latency, {args.documents:,} documents (target: p95 ≤ 50 ms, two words + type)")
+    print(
+        f"load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
+    )
     print("| backend | query | p50 ms | p95 ms | mean ms |")
     print("|---|---|---|---|---|")
     print("\n".join(rows))
