@@ -24,10 +24,9 @@ from recordroom.usecases.audit import (
     EventFilter,
     Person,
     iso_utc,
+    parse_time,
 )
 from recordroom.wiring import Context
-
-DEFAULT_DAYS = 30
 
 
 def register(commands: Commands) -> None:
@@ -102,23 +101,9 @@ def _report(reports: Commands, name: str, help_text: str) -> argparse.ArgumentPa
     return parser
 
 
-def parse_time(text: str | None, zone: dt.tzinfo) -> dt.datetime | None:
-    if not text:
-        return None
-    try:
-        if len(text) == 10:
-            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), zone)
-        moment = dt.datetime.fromisoformat(text)
-    except ValueError as exc:
-        raise ConfigurationError(f"{text!r} is not a date (YYYY-MM-DD) or ISO time") from exc
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-
-
 def _period(args: argparse.Namespace, ctx: Context) -> tuple[dt.datetime, dt.datetime]:
     zone = usecases.working_hours(ctx).zone
-    until = parse_time(args.until, zone) or dt.datetime.now(dt.UTC)
-    since = parse_time(args.since, zone) or until - dt.timedelta(days=DEFAULT_DAYS)
-    return since, until
+    return usecases.period(parse_time(args.since, zone), parse_time(args.until, zone))
 
 
 def _where(args: argparse.Namespace, ctx: Context) -> EventFilter:

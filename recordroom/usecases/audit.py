@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Literal
 
@@ -30,11 +31,12 @@ from audit.reports import (
 )
 from indexer.models import PatientRow
 from indexer.patients import to_patient
-from recordroom.core import Patient
+from recordroom.core import ConfigurationError, Patient
 from recordroom.core.actor import Actor
 from recordroom.wiring import Context, UnitOfWork
 
 ExportFormat = Literal["csv", "ndjson"]
+DEFAULT_DAYS = 30  # a report's period when it is not given
 
 # What the doors need of the audit records, so that they import the use-cases only.
 __all__ = [
@@ -47,6 +49,8 @@ __all__ = [
     "checkpoint_trail",
     "export_trail",
     "iso_utc",
+    "parse_time",
+    "period",
     "report_after_hours",
     "report_disclosures",
     "report_many_patients",
@@ -63,6 +67,26 @@ def working_hours(ctx: Context) -> WorkingHours:
     return WorkingHours.parse(
         settings.audit_working_hours, settings.audit_working_days, settings.audit_timezone
     )
+
+
+def parse_time(text: str | None, zone: dt.tzinfo) -> dt.datetime | None:
+    """``YYYY-MM-DD`` (midnight in ``zone``) or an ISO time (``zone`` when it has none); None
+    for an empty text."""
+    if not text:
+        return None
+    try:
+        if len(text) == 10:
+            return dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise ConfigurationError(f"{text!r} is not a date (YYYY-MM-DD) or ISO time") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def period(since: dt.datetime | None, until: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+    """A report's period: until now, and the ``DEFAULT_DAYS`` before ``until``, unless given."""
+    end = until or dt.datetime.now(dt.UTC)
+    return since or end - dt.timedelta(days=DEFAULT_DAYS), end
 
 
 def verify_trail(ctx: Context, actor: Actor) -> VerifyReport:
@@ -177,11 +201,16 @@ def report_disclosures(
 
 
 def export_trail(
-    ctx: Context, actor: Actor, path: Path, fmt: ExportFormat, where: EventFilter
+    ctx: Context, actor: Actor, target: Path | IO[str], fmt: ExportFormat, where: EventFilter
 ) -> int:
-    """Write the events ``where`` selects to ``path`` (CSV, or FHIR AuditEvent NDJSON); returns
-    how many."""
-    with ctx.unit_of_work(actor) as unit, path.open("w", encoding="utf-8", newline="") as out:
+    """Write the events ``where`` selects to ``target`` (a file, or an open text stream), as CSV
+    or FHIR AuditEvent NDJSON; returns how many."""
+    with ctx.unit_of_work(actor) as unit, ExitStack() as stack:
+        out = (
+            stack.enter_context(target.open("w", encoding="utf-8", newline=""))
+            if isinstance(target, Path)
+            else target
+        )
         events: Iterator[AuditEvent] = iter_events(unit.session, where)
         writer: Callable[[Iterator[AuditEvent], IO[str]], int] = (
             write_csv if fmt == "csv" else write_ndjson

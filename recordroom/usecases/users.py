@@ -254,7 +254,7 @@ def sign_in(ctx: Context, caller: Actor, username: str, password: str) -> WebSes
                 row.failed_logins = 0
                 failure = "wrong password; account locked"
         if failure is not None:
-            unit.record("login", detail=f"{username}: {failure}")
+            unit.record("login", outcome="minor", detail=f"{username}: {failure}")
         else:
             assert row is not None
             row.failed_logins = 0

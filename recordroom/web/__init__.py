@@ -25,7 +25,7 @@ from recordroom.core import (
     NotFoundError,
     RecordroomError,
 )
-from recordroom.web import api, pages, requests
+from recordroom.web import api, audit, audit_api, pages, requests
 from recordroom.web.auth import (
     CsrfError,
     NotSignedIn,
@@ -73,7 +73,9 @@ def create_app(ctx: Context) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(pages.router)
     app.include_router(requests.router)
+    app.include_router(audit.router)
     app.include_router(api.router)
+    app.include_router(audit_api.router)
 
     @app.exception_handler(NotSignedIn)
     async def not_signed_in(request: Request, error: NotSignedIn) -> Response:

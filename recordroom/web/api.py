@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 from recordroom.core import DOC_TYPES, Document, Patient
 from recordroom.core.actor import ROLES, Actor
 from recordroom.usecases import inbox, registry, users
-from recordroom.usecases.documents import show_document
+from recordroom.usecases.documents import document_history, show_document
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.web.auth import (
@@ -125,6 +125,16 @@ class DocumentOut(BaseModel):
     sender_name: str | None
     sender_fax: str | None
     pages: list[PageOut]
+
+
+class HistoryOut(BaseModel):
+    seq: int
+    recorded: Utc
+    what: str
+    user: str
+    door: str
+    outcome: str
+    detail: str
 
 
 class ReviewOut(BaseModel):
@@ -343,6 +353,18 @@ def api_search(
 @router.get("/documents/{document_id}")
 def api_document(request: Request, actor: Reader, document_id: Id) -> DocumentOut:
     return _document(show_document(context_of(request), actor, document_id))
+
+
+@router.get("/documents/{document_id}/history")
+def api_document_history(
+    request: Request,
+    actor: Reader,
+    document_id: Id,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> list[HistoryOut]:
+    """What happened to the document, newest first, from the audit trail."""
+    history = document_history(context_of(request), actor, document_id, limit=limit)
+    return [HistoryOut.model_validate(entry.as_json()) for entry in history.entries]
 
 
 @router.get("/patients")

@@ -13,7 +13,7 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from recordroom.core import DOC_TYPES, AuthenticationError, RecordroomError
 from recordroom.core.actor import Actor
 from recordroom.usecases import document_files, inbox, registry, roi, users
-from recordroom.usecases.documents import show_document
+from recordroom.usecases.documents import document_history, show_document
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.web.auth import (
@@ -235,9 +235,8 @@ def review_decide(
 
 @router.get("/documents/{document_id}")
 def document_page(request: Request, actor: Reader, document_id: str) -> Response:
-    ctx = context_of(request)
-    document = show_document(ctx, actor, document_id)
-    return render(request, "document.html", {"document": document})
+    history = document_history(context_of(request), actor, document_id)
+    return render(request, "document.html", {"document": history.document, "history": history})
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")

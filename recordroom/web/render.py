@@ -23,6 +23,15 @@ def _when(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+def _when_exact(value: dt.datetime | None) -> str:
+    """To the second, in UTC (a time without a zone is UTC already, as SQLite returns it)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
 def _label(doc_type: str) -> str:
     return doc_type.replace("_", " ").capitalize()
 
@@ -33,6 +42,7 @@ def _highlight(snippet: str) -> Markup:
 
 
 templates.env.filters["when"] = _when
+templates.env.filters["when_exact"] = _when_exact
 templates.env.filters["highlight"] = _highlight
 templates.env.filters["label"] = _label
 templates.env.globals["DOC_TYPES"] = DOC_TYPES

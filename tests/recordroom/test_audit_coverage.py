@@ -90,6 +90,7 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "ingest.watch_inbox": "watch",
     "search.search_documents": "search",
     "documents.show_document": "documents show",
+    "documents.document_history": (None, "web: document.read (the document page and its history)"),
     "review.list_review": "review list",
     "review.assign_document": "review assign",
     "patients.import_patients": "patients import",

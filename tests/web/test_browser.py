@@ -4,6 +4,7 @@ pages go to ``test-artefacts/screens`` (gitignored) to be looked at."""
 
 from __future__ import annotations
 
+import csv
 import os
 import socket
 import subprocess
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from audit.export import CSV_HEADER
 from recordroom.core.settings import load_settings
 from recordroom.wiring import open_context
 from tests.web.seed import PASSWORD, Seeded, seed_records
@@ -136,7 +138,7 @@ def test_each_role_signs_in_and_sees_its_pages(live: LiveApp, browser: object) -
     expected = {
         "intake": {"Inbox", "Review", "Search", "Patients"},
         "clerk": {"Search", "Patients", "Requests"},
-        "auditor": set(),
+        "auditor": {"Audit"},
         "admin": {"Users"},
     }
     for role, links in expected.items():
@@ -291,4 +293,64 @@ def test_clerk_walks_a_release_to_the_downloaded_packet(live: LiveApp, browser: 
     assert saved.read_bytes().startswith(b"%PDF")
     page.click("header >> text=Requests")  # type: ignore[attr-defined]
     _shot(page, "16-requests")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+def _no_sideways_scroll(page: object) -> None:
+    overflow = page.evaluate(  # type: ignore[attr-defined]
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 0, f"{page.url} scrolls sideways"  # type: ignore[attr-defined]
+
+
+def test_auditor_finds_who_opened_a_patient_and_exports_it(live: LiveApp, browser: object) -> None:
+    clerk = _page(browser)
+    _sign_in(clerk, live, "clerk")
+    clerk.goto(f"{live.url}/patients/MRN1002")  # type: ignore[attr-defined]
+    clerk.context.close()  # type: ignore[attr-defined]
+
+    page = _page(browser, width=1024)
+    _sign_in(page, live, "auditor")
+    assert page.goto(f"{live.url}/inbox").status == 403  # type: ignore[attr-defined]
+    page.click("header >> text=Audit")  # type: ignore[attr-defined]
+    _shot(page, "17-audit-home")
+    page.fill("#mrn", "MRN1002")  # type: ignore[attr-defined]
+    page.press("#mrn", "Enter")  # type: ignore[attr-defined]
+    page.wait_for_selector("table.events")  # type: ignore[attr-defined]
+    table = page.inner_text("table.events")  # type: ignore[attr-defined]
+    assert "clerk-user" in table and "patient.read" in table
+    _no_sideways_scroll(page)
+    _shot(page, "18-audit-who-accessed-patient")
+    with page.expect_download() as download:  # type: ignore[attr-defined]
+        page.click("a:text-is('CSV')")  # type: ignore[attr-defined]
+    saved = SCREENS.parent / "audit-MRN1002.csv"
+    download.value.save_as(saved)
+    rows = list(csv.reader(saved.read_text(encoding="utf-8").splitlines()))
+    assert tuple(rows[0]) == CSV_HEADER
+    assert any(
+        row[2] == "patient.read" and row[7] == "clerk-user" and "MRN1002" in row[13].split()
+        for row in rows[1:]
+    )
+    # Keyboard only: from the user's name in a row to their report, with a visible focus.
+    link = page.locator("table.events a", has_text="clerk-user").first  # type: ignore[attr-defined]
+    link.focus()
+    page.keyboard.press("Shift+Tab")  # type: ignore[attr-defined]
+    page.keyboard.press("Tab")  # type: ignore[attr-defined]
+    assert page.evaluate("document.activeElement.textContent") == "clerk-user"  # type: ignore[attr-defined]
+    outline = page.evaluate(  # type: ignore[attr-defined]
+        "getComputedStyle(document.activeElement).outlineStyle"
+    )
+    assert outline != "none"
+    page.keyboard.press("Enter")  # type: ignore[attr-defined]
+    page.wait_for_url("**/audit/reports/user?user=clerk-user")  # type: ignore[attr-defined]
+    assert "patient.read" in page.inner_text("main")  # type: ignore[attr-defined]
+    page.click("nav.subnav >> text=Events")  # type: ignore[attr-defined]
+    page.select_option("#kind", "access.denied")  # type: ignore[attr-defined]
+    page.click("form.filters button")  # type: ignore[attr-defined]
+    assert "GET /inbox" in page.inner_text("table.events")  # type: ignore[attr-defined]
+    _no_sideways_scroll(page)
+    _shot(page, "19-audit-events")
+    page.click("nav.subnav >> text=Chain status")  # type: ignore[attr-defined]
+    assert "The audit trail is intact" in page.inner_text("main")  # type: ignore[attr-defined]
+    _shot(page, "20-audit-chain", full=False)
     page.context.close()  # type: ignore[attr-defined]

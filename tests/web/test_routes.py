@@ -20,6 +20,7 @@ INTAKE = frozenset({"intake"})
 READERS = frozenset({"intake", "clerk"})
 ADMIN = frozenset({"admin"})
 CLERK = frozenset({"clerk"})
+AUDITOR = frozenset({"auditor"})
 
 # Routes anyone may call without signing in.
 PUBLIC = {
@@ -62,6 +63,15 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("POST", "/requests/{request_id}/close"): CLERK,
     ("POST", "/requests/{request_id}/cancel"): CLERK,
     ("GET", "/patients/{mrn}/accounting.{kind}"): CLERK,
+    ("GET", "/audit"): AUDITOR,
+    ("GET", "/audit/events"): AUDITOR,
+    ("GET", "/audit/reports/patient"): AUDITOR,
+    ("GET", "/audit/reports/user"): AUDITOR,
+    ("GET", "/audit/reports/after-hours"): AUDITOR,
+    ("GET", "/audit/reports/many-patients"): AUDITOR,
+    ("GET", "/audit/reports/disclosures"): AUDITOR,
+    ("GET", "/audit/chain"): AUDITOR,
+    ("GET", "/audit/export.{fmt}"): AUDITOR,
     ("GET", "/users"): ADMIN,
     ("POST", "/users"): ADMIN,
     ("POST", "/users/{username}/roles"): ADMIN,
@@ -72,6 +82,7 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/me"): EVERYONE,
     ("GET", "/api/search"): READERS,
     ("GET", "/api/documents/{document_id}"): READERS,
+    ("GET", "/api/documents/{document_id}/history"): READERS,
     ("GET", "/api/patients"): READERS,
     ("GET", "/api/patients/{mrn}"): READERS,
     ("GET", "/api/review"): INTAKE,
@@ -79,6 +90,14 @@ MATRIX: dict[tuple[str, str], frozenset[str]] = {
     ("GET", "/api/inbox"): INTAKE,
     ("POST", "/api/inbox/quarantine/{name}/retry"): INTAKE,
     ("POST", "/api/inbox/quarantine/{name}/discard"): INTAKE,
+    ("GET", "/api/audit/events"): AUDITOR,
+    ("GET", "/api/audit/reports/patient/{mrn}"): AUDITOR,
+    ("GET", "/api/audit/reports/user/{user_id}"): AUDITOR,
+    ("GET", "/api/audit/reports/after-hours"): AUDITOR,
+    ("GET", "/api/audit/reports/many-patients"): AUDITOR,
+    ("GET", "/api/audit/reports/disclosures"): AUDITOR,
+    ("GET", "/api/audit/chain"): AUDITOR,
+    ("GET", "/api/audit/export"): AUDITOR,
     ("GET", "/api/users"): ADMIN,
     ("POST", "/api/users"): ADMIN,
     ("POST", "/api/users/{username}/roles"): ADMIN,
@@ -108,6 +127,8 @@ def concrete(path: str, seeded: Seeded) -> str:
         "request_id": "no-such-request",
         "element": "signature",
         "kind": "csv",
+        "fmt": "csv",
+        "user_id": "clerk-user",
         "token": "not-a-token",
     }
     return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
