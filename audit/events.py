@@ -88,6 +88,20 @@ _KINDS = (
     ),
     EventKind("document.delete", PATIENT_RECORD, _rest("delete"), "D", "a document was deleted"),
     EventKind(
+        "document.split",
+        PATIENT_RECORD,
+        _rest("update"),
+        "U",
+        "a document was split in two at a page (both named)",
+    ),
+    EventKind(
+        "document.merge",
+        PATIENT_RECORD,
+        _rest("update"),
+        "U",
+        "a document was merged into another from the same file (both named)",
+    ),
+    EventKind(
         "patient.read", PATIENT_RECORD, _rest("read"), "R", "a patient's registry record was shown"
     ),
     EventKind(

@@ -20,6 +20,8 @@ HISTORY = {
     "document.update": "changed",
     "document.not_duplicate": "changed",
     "document.delete": "deleted",
+    "document.split": "split",
+    "document.merge": "merged",
     "document.read": "viewed",
     "document.export": "downloaded",
     "disclosure": "released",
@@ -101,9 +103,7 @@ def _entry(event: AuditEvent) -> HistoryEntry:
     what = HISTORY[event.kind]
     detail = event.detail or ""
     if event.kind == "document.update":
-        what = next(
-            (word for word in ("filed", "split", "merged") if detail.startswith(word)), what
-        )
+        what = "filed" if detail.startswith("filed") else what
     if event.kind == "disclosure" and event.recipient:
         detail = f"to {event.recipient}" + (f" ({event.purpose})" if event.purpose else "")
     if event.kind == "document.export" and not detail:

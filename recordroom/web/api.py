@@ -18,7 +18,12 @@ from recordroom.core import DOC_TYPES, Document, Patient
 from recordroom.core.actor import ROLES, Actor
 from recordroom.usecases import inbox, registry, users
 from recordroom.usecases.documents import document_history, show_document
-from recordroom.usecases.review import assign_document, list_review
+from recordroom.usecases.review import (
+    assign_document,
+    list_review,
+    merge_documents,
+    split_document,
+)
 from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.web.auth import (
     EVERYONE,
@@ -151,6 +156,19 @@ class ReviewOut(BaseModel):
 class Decision(BaseModel):
     patient_mrn: str = Field(min_length=1, max_length=64)
     doc_type: DocType
+
+
+class SplitAt(BaseModel):
+    at_page: int = Field(ge=2, le=100_000, description="the first page of the new document")
+
+
+class SplitOut(BaseModel):
+    document_id: str
+    new_document_id: str
+
+
+class MergeWith(BaseModel):
+    other_document_id: str = Field(min_length=1, max_length=64)
 
 
 class PatientOut(BaseModel):
@@ -410,6 +428,20 @@ def api_assign(request: Request, actor: Intake, document_id: Id, decision: Decis
         doc_type=decision.doc_type,
     )
     return Done(detail=f"document {document_id} filed")
+
+
+@router.post("/review/{document_id}/split")
+def api_split(request: Request, actor: Intake, document_id: Id, split: SplitAt) -> SplitOut:
+    """Split a waiting document in two before a page; both parts wait for review."""
+    new_id = split_document(context_of(request), actor, document_id, at_page=split.at_page)
+    return SplitOut(document_id=document_id, new_document_id=new_id)
+
+
+@router.post("/review/{document_id}/merge")
+def api_merge(request: Request, actor: Intake, document_id: Id, other: MergeWith) -> Done:
+    """Merge another part of the same file (never released) into a waiting document."""
+    merge_documents(context_of(request), actor, document_id, other.other_document_id)
+    return Done(detail=f"document {other.other_document_id} merged into {document_id}")
 
 
 @router.get("/inbox")

@@ -19,6 +19,7 @@ from fastapi.responses import Response, StreamingResponse
 
 from recordroom.core import NotFoundError
 from recordroom.core.actor import Actor
+from recordroom.core.private import make_private_dir
 from recordroom.usecases import audit as usecases
 from recordroom.usecases.audit import (
     EVENT_KINDS,
@@ -318,8 +319,14 @@ def chain_page(request: Request, actor: Auditor) -> Response:
 def export_response(ctx: Context, actor: Actor, fmt: ExportFormat, where: EventFilter) -> Response:
     """The export as a download: written by the use-case to a spooled file (in memory while
     small), then streamed; the same writer, so the same format, as ``recordroom audit export``."""
+    # A large export spills to the home's private work folder, never the system /tmp: the
+    # trail names patients.
     spool: IO[str] = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by the stream
-        max_size=8 * 1024 * 1024, mode="w+", encoding="utf-8", newline=""
+        max_size=8 * 1024 * 1024,
+        mode="w+",
+        encoding="utf-8",
+        newline="",
+        dir=str(make_private_dir(ctx.settings.work_dir)),
     )
     try:
         usecases.export_trail(ctx, actor, spool, fmt, where)

@@ -13,8 +13,14 @@ from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from recordroom.core import DOC_TYPES, AuthenticationError, RecordroomError
 from recordroom.core.actor import Actor
 from recordroom.usecases import document_files, inbox, registry, roi, users
-from recordroom.usecases.documents import document_history, show_document
-from recordroom.usecases.review import assign_document, list_review
+from recordroom.usecases.documents import document_history
+from recordroom.usecases.review import (
+    assign_document,
+    list_review,
+    merge_documents,
+    review_document,
+    split_document,
+)
 from recordroom.usecases.search import SearchFilters, search_documents
 from recordroom.web.auth import (
     CSRF_FIELD,
@@ -200,7 +206,8 @@ def review_item(
     q: Annotated[str, Query(max_length=200)] = "",
 ) -> Response:
     ctx = context_of(request)
-    document = show_document(ctx, actor, document_id)
+    item = review_document(ctx, actor, document_id)
+    document = item.document
     found = registry.search_patients(ctx, actor, q) if q.strip() else []
     guess = None
     if document.patient_mrn:
@@ -209,7 +216,7 @@ def review_item(
     return render(
         request,
         "review_item.html",
-        {"document": document, "q": q, "found": found, "guess": guess},
+        {"document": document, "same_file": item.same_file, "q": q, "found": found, "guess": guess},
     )
 
 
@@ -228,6 +235,28 @@ def review_decide(
     if back == "document":
         return _see(f"/documents/{quote(document_id)}", "filed")
     return _see("/review", "filed")
+
+
+@router.post("/review/{document_id}/split")
+def review_split(
+    request: Request,
+    actor: Intake,
+    document_id: str,
+    at_page: Annotated[int, Form(ge=1, le=100_000)],
+) -> Response:
+    new_id = split_document(context_of(request), actor, document_id, at_page=at_page)
+    return _see(f"/review/{quote(document_id)}", f"split&new={quote(new_id)}")
+
+
+@router.post("/review/{document_id}/merge")
+def review_merge(
+    request: Request,
+    actor: Intake,
+    document_id: str,
+    other: Annotated[str, Form(min_length=1, max_length=64)],
+) -> Response:
+    merge_documents(context_of(request), actor, document_id, other)
+    return _see(f"/review/{quote(document_id)}", "merged")
 
 
 # -- documents, patients, search -------------------------------------------------------------------

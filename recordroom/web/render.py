@@ -49,6 +49,8 @@ templates.env.globals["DOC_TYPES"] = DOC_TYPES
 
 MESSAGES = {
     "filed": "Document filed.",
+    "split": "Split in two: the pages from that page on are a new document in the review queue.",
+    "merged": "Merged: the pages of both documents are here, in the file's order.",
     "retried": "The file is back in the inbox and will be tried again.",
     "discarded": "The quarantined file was discarded.",
     "password": "Your password was changed.",

@@ -153,6 +153,34 @@ def test_each_role_signs_in_and_sees_its_pages(live: LiveApp, browser: object) -
         page.context.close()  # type: ignore[attr-defined]
 
 
+def test_intake_splits_a_document_and_merges_it_back(live: LiveApp, browser: object) -> None:
+    """Runs before the review item is filed: it leaves the item as it found it."""
+    page = _page(browser, width=1024)
+    page.on("dialog", lambda dialog: dialog.accept())  # type: ignore[attr-defined]
+    _sign_in(page, live, "intake")
+    page.goto(f"{live.url}/review/{live.seeded.review_id}")  # type: ignore[attr-defined]
+    page.evaluate("document.getElementById('pages-h').scrollIntoView()")  # type: ignore[attr-defined]
+    _shot(page, "21-review-split-form", full=False)
+    page.select_option("#at_page", "2")  # type: ignore[attr-defined]
+    page.click("button:has-text('Split')")  # type: ignore[attr-defined]
+    page.wait_for_url("**msg=split**")  # type: ignore[attr-defined]
+    assert "Split in two" in page.inner_text("main")  # type: ignore[attr-defined]
+    assert page.locator("a.thumb").count() == 1  # type: ignore[attr-defined]
+    _no_sideways_scroll(page)
+    page.evaluate("document.getElementById('pages-h').scrollIntoView()")  # type: ignore[attr-defined]
+    _shot(page, "22-review-after-split", full=False)
+    page.click("header >> text=Review")  # type: ignore[attr-defined]
+    assert page.locator("text=fax-0001.pdf").count() == 2  # type: ignore[attr-defined]
+    _shot(page, "23-review-queue-after-split")
+    page.goto(f"{live.url}/review/{live.seeded.review_id}")  # type: ignore[attr-defined]
+    page.check("input[name=other]")  # type: ignore[attr-defined]
+    page.click("button:has-text('Merge into this document')")  # type: ignore[attr-defined]
+    page.wait_for_url("**msg=merged")  # type: ignore[attr-defined]
+    assert "Merged" in page.inner_text("main")  # type: ignore[attr-defined]
+    assert page.locator("a.thumb").count() == 2  # type: ignore[attr-defined]
+    page.context.close()  # type: ignore[attr-defined]
+
+
 def test_intake_resolves_a_review_item(live: LiveApp, browser: object) -> None:
     page = _page(browser)
     _sign_in(page, live, "intake")
