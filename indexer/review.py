@@ -189,9 +189,9 @@ def merge(session: Session, document_id: str, other_id: str) -> DocumentRow:
     (their pages are that file's pages), and neither names a different patient than the other.
     The pages go in the file's order; the merged document waits for review; ``other_id`` is
     gone, its labels kept on the merged one and its copies pointed at it. The caller commits."""
+    row, other = _waiting(session, document_id), _waiting(session, other_id)
     if document_id == other_id:
         raise RecordroomError(f"document {document_id} cannot be merged with itself")
-    row, other = _waiting(session, document_id), _waiting(session, other_id)
     if not row.needs_review:
         raise RecordroomError(
             f"document {document_id} is filed; merge into a document waiting for review"
