@@ -22,6 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy.orm import Session
 
 from audit.chain import canonical, sha256_hex
 from audit.events import iso_utc
@@ -156,6 +157,13 @@ def signature_valid(checkpoint: Checkpoint, keys: dict[str, Ed25519PublicKey]) -
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+def latest_checkpoints(session: Session, limit: int = 10) -> list[Checkpoint]:
+    """The last ``limit`` checkpoints in the database, newest first (as recorded; ``verify``
+    checks them against their stored copies and the chain)."""
+    query = select(CHECKPOINTS).order_by(CHECKPOINTS.c.number.desc()).limit(limit)
+    return [row_checkpoint(row) for row in session.execute(query)]
 
 
 def row_checkpoint(row: Any) -> Checkpoint:

@@ -9,13 +9,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
 from sqlalchemy import select
 
 from audit import EventFilter, Page, Person, VerifyReport, WorkingHours, find_events, verify
-from audit.checkpoints import Checkpoint
+from audit.checkpoints import Checkpoint, latest_checkpoints
 from audit.events import EVENT_KINDS, OUTCOME_CODES, AuditEvent, Outcome, iso_utc
 from audit.export import write_csv, write_ndjson
 from audit.queries import Order, iter_events
@@ -43,9 +44,11 @@ __all__ = [
     "EVENT_KINDS",
     "OUTCOME_CODES",
     "AuditEvent",
+    "ChainStatus",
     "EventFilter",
     "Person",
     "audit_events",
+    "chain_status",
     "checkpoint_trail",
     "export_trail",
     "iso_utc",
@@ -89,18 +92,41 @@ def period(since: dt.datetime | None, until: dt.datetime | None) -> tuple[dt.dat
     return since or end - dt.timedelta(days=DEFAULT_DAYS), end
 
 
+@dataclass(frozen=True, slots=True)
+class ChainStatus:
+    """The trail verified now, and its latest checkpoints (newest first)."""
+
+    report: VerifyReport
+    checkpoints: tuple[Checkpoint, ...]
+
+
 def verify_trail(ctx: Context, actor: Actor) -> VerifyReport:
     """Walk the chain and the checkpoints (with the office's signing key)."""
+    report = _verify(ctx)
+    with ctx.unit_of_work(actor) as unit:
+        _record_verify(unit, report)
+    return report
+
+
+def chain_status(ctx: Context, actor: Actor, *, checkpoints: int = 10) -> ChainStatus:
+    """``verify_trail``, with the latest ``checkpoints`` checkpoints to show beside it."""
+    report = _verify(ctx)
+    with ctx.unit_of_work(actor) as unit:
+        latest = tuple(latest_checkpoints(unit.session, checkpoints))
+        _record_verify(unit, report)
+    return ChainStatus(report, latest)
+
+
+def _verify(ctx: Context) -> VerifyReport:
     checkpointer = ctx.audit.checkpointer
     keys = [checkpointer.public_key] if checkpointer is not None else []
-    report = verify(ctx.database.engine, ctx.store, keys)
-    with ctx.unit_of_work(actor) as unit:
-        outcome: Outcome = "success" if report.ok else "serious"
-        summary = "intact" if report.ok else f"{len(report.findings)} problem(s)"
-        unit.record(
-            "audit.read", outcome=outcome, detail=f"verify: {report.events} events, {summary}"
-        )
-    return report
+    return verify(ctx.database.engine, ctx.store, keys)
+
+
+def _record_verify(unit: UnitOfWork, report: VerifyReport) -> None:
+    outcome: Outcome = "success" if report.ok else "serious"
+    summary = "intact" if report.ok else f"{len(report.findings)} problem(s)"
+    unit.record("audit.read", outcome=outcome, detail=f"verify: {report.events} events, {summary}")
 
 
 def audit_events(

@@ -312,8 +312,10 @@ def report_disclosures(
 
 @router.get("/audit/chain")
 def chain_page(request: Request, actor: Auditor) -> Response:
-    report = usecases.verify_trail(context_of(request), actor)
-    return render(request, "audit_chain.html", {"report": report})
+    status = usecases.chain_status(context_of(request), actor)
+    return render(
+        request, "audit_chain.html", {"report": status.report, "checkpoints": status.checkpoints}
+    )
 
 
 def export_response(ctx: Context, actor: Actor, fmt: ExportFormat, where: EventFilter) -> Response:

@@ -71,6 +71,15 @@ class Problem(BaseModel):
     message: str
 
 
+class CheckpointOut(BaseModel):
+    number: int
+    seq: int
+    created: dt.datetime
+    reason: str
+    key_id: str
+    hash: str
+
+
 class ChainOut(BaseModel):
     ok: bool
     events: int
@@ -78,6 +87,7 @@ class ChainOut(BaseModel):
     checkpoints: int
     seconds: float
     problems: list[Problem]
+    latest_checkpoints: list[CheckpointOut]
 
 
 class HeavyReaderOut(BaseModel):
@@ -237,7 +247,8 @@ def api_report_disclosures(
 @router.get("/chain")
 def api_chain(request: Request, actor: Auditor) -> ChainOut:
     """Verify the hash chain and the signed checkpoints now."""
-    report = usecases.verify_trail(context_of(request), actor)
+    status = usecases.chain_status(context_of(request), actor)
+    report = status.report
     return ChainOut(
         ok=report.ok,
         events=report.events,
@@ -246,6 +257,17 @@ def api_chain(request: Request, actor: Auditor) -> ChainOut:
         seconds=round(report.seconds, 3),
         problems=[
             Problem(problem=f.problem, seq=f.seq, message=f.message) for f in report.findings
+        ],
+        latest_checkpoints=[
+            CheckpointOut(
+                number=c.number,
+                seq=c.seq,
+                created=c.created if c.created.tzinfo else c.created.replace(tzinfo=dt.UTC),
+                reason=c.reason,
+                key_id=c.key_id,
+                hash=c.hash,
+            )
+            for c in status.checkpoints
         ],
     )
 

@@ -98,6 +98,10 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "review.merge_documents": (None, "web and API only: document.merge"),
     "patients.import_patients": "patients import",
     "audit.verify_trail": "audit verify",
+    "audit.chain_status": (
+        None,
+        "web: audit.read, as audit verify (tests/web/test_audit_pages.py)",
+    ),
     "audit.audit_events": "audit events",
     "audit.report_patient": "audit report patient",
     "audit.report_user": "audit report user",

@@ -14,10 +14,11 @@ from fastapi.testclient import TestClient
 from fhir.resources.R4B.auditevent import AuditEvent as FhirAuditEvent
 
 from audit.export import CSV_HEADER
+from recordroom.usecases import audit as usecases
 from recordroom.web import audit as audit_pages
 from recordroom.wiring import Context
 from tests.web.conftest import csrf_of
-from tests.web.seed import Seeded
+from tests.web.seed import ADMIN, Seeded
 
 SEQ = re.compile(r'<td class="nowrap">(\d+)</td>')
 
@@ -132,8 +133,14 @@ def test_reports_render_and_answer_as_json(as_role: dict[str, TestClient]) -> No
 def test_chain_status_intact_then_broken(as_role: dict[str, TestClient], ctx: Context) -> None:
     auditor = as_role["auditor"]
     page = auditor.get("/audit/chain")
-    assert "The audit trail is intact" in page.text
-    assert auditor.get("/api/audit/chain").json()["ok"] is True
+    assert "The audit trail is intact" in page.text and "No checkpoint yet" in page.text
+    made = usecases.checkpoint_trail(ctx, ADMIN)
+    assert made is not None
+    chain = auditor.get("/api/audit/chain").json()
+    assert chain["ok"] is True and chain["checkpoints"] == 1
+    assert [(c["number"], c["seq"]) for c in chain["latest_checkpoints"]] == [(1, made.seq)]
+    page = auditor.get("/audit/chain")
+    assert f"<td>1</td><td>{made.seq}</td>" in page.text
     with ctx.database.engine.begin() as connection:
         connection.exec_driver_sql("DROP TRIGGER audit_events_no_update")
         connection.exec_driver_sql("UPDATE audit_events SET user_id = 'forger' WHERE seq = 2")
