@@ -5,12 +5,14 @@ result and the searchable PDF. Each worker process of the pool loads tesseract o
 tesserocr, or the command as a fallback: ``ocr.tesseract``) and reads every page it is given with
 it. A long-running caller (``watch``, ``serve``, ``ingest``) calls ``start()`` so the workers load
 while it gets ready and every file, one page or many, shares the pool; a one-off ``ocr`` of a
-one-page scan or a born-digital PDF never pays the pool's start-up.
+one-page scan or a born-digital PDF never pays the pool's start-up. The workers end with the
+process that started them, even when it is killed (``ocr.workers``).
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from collections.abc import Sequence
@@ -22,7 +24,7 @@ from types import TracebackType
 
 from PIL import Image
 
-from ocr import images, messages, pdf, searchable, tesseract
+from ocr import images, messages, pdf, searchable, tesseract, workers
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrEngineError, OcrResult, Page
@@ -91,6 +93,11 @@ class TesseractEngine:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+    @property
+    def started(self) -> bool:
+        """Whether ``start()`` was called: the workers load, and every page goes to them."""
+        return self._warm
 
     def start(self) -> None:
         """Start the worker processes in the background, each loading tesseract, and send every
@@ -215,12 +222,14 @@ class TesseractEngine:
         if self._pool is None:
             # forkserver: workers do not inherit the caller's threads (watcher, database).
             context = multiprocessing.get_context("forkserver")
-            preload = ["ocr.pages"] + (["ocr.api"] if self.backend == "tesserocr" else [])
+            preload = ["ocr.pages", "ocr.workers"]
+            preload += ["ocr.api"] if self.backend == "tesserocr" else []
             context.set_forkserver_preload(preload)
+            # Each worker ends when this process does, however it ends (``ocr.workers``).
             self._pool = ProcessPoolExecutor(
                 max_workers=self._settings.ocr_worker_count,
                 mp_context=context,
-                initializer=tesseract.prepare_worker,
-                initargs=(self._engine,),
+                initializer=workers.start_worker,
+                initargs=(self._engine, os.getpid()),
             )
         return self._pool

@@ -8,7 +8,9 @@ tesseract. ``Context.unit_of_work(actor)`` is the one database transaction a use
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,9 +24,16 @@ from audit.events import Outcome
 from indexer.database import Database
 from indexer.intake_index import SqlIntakeIndex
 from indexer.mail import SqlMailLedger
-from intake.pipeline import Pipeline
+from intake.pipeline import Pipeline, unclassified
 from ocr import TesseractEngine
-from recordroom.core import ClassifierError, Document, DocumentClassifier, MailLedger
+from recordroom.core import (
+    Classification,
+    ClassifierError,
+    Document,
+    DocumentClassifier,
+    MailLedger,
+    PatientRegistry,
+)
 from recordroom.core.actor import Actor
 from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
@@ -82,6 +91,34 @@ def load_classifier(
     except ClassifierError as error:
         log.warning("%s; documents will wait in the review queue", error)
         return None
+
+
+class ClassifierInBackground:
+    """The classifier, loading in a thread (spaCy takes seconds) while the first pages are read;
+    the first ``classify`` waits for it. With no model installed, every file waits in the review
+    queue, as with no classifier at all (satisfies ``DocumentClassifier``)."""
+
+    def __init__(self, settings: Settings, database: Database) -> None:
+        self._loaded: Future[DocumentClassifier | None] = Future()
+        threading.Thread(
+            target=self._load, args=(settings, database), name="load-classifier", daemon=True
+        ).start()
+
+    def _load(self, settings: Settings, database: Database) -> None:
+        try:
+            self._loaded.set_result(load_classifier(settings, database))
+        except BaseException as error:  # raised again to whoever classifies
+            self._loaded.set_exception(error)
+
+    def loaded(self) -> DocumentClassifier | None:
+        """The classifier once loaded (waits for it), or None when no model is installed."""
+        return self._loaded.result()
+
+    def classify(self, page_texts: Sequence[str], registry: PatientRegistry) -> Classification:
+        classifier = self.loaded()
+        if classifier is None:
+            return unclassified(len(page_texts), "no classification model is installed")
+        return classifier.classify(page_texts, registry)
 
 
 @dataclass
@@ -154,12 +191,17 @@ class Context:
         return TesseractEngine(self.settings)
 
     @cached_property
+    def classifier_loading(self) -> ClassifierInBackground:
+        """The classifier, loading in the background from the first call on."""
+        return ClassifierInBackground(self.settings, self.database)
+
+    @cached_property
     def classifier(self) -> DocumentClassifier | None:
-        return load_classifier(self.settings, self.database)
+        return self.classifier_loading.loaded()
 
     def reload_classifier(self) -> None:
         """Load the document-type model again on next use (a retrained model replaced it)."""
-        for name in ("classifier", "pipeline"):
+        for name in ("classifier_loading", "classifier", "pipeline"):
             vars(self).pop(name, None)
 
     @cached_property
@@ -173,9 +215,12 @@ class Context:
         return Pipeline(self.settings, index, self.store, self.engine, self.classifier)
 
     def pipeline_for(self, actor: Actor) -> Pipeline:
-        """The pipeline that stores files for ``actor``: each file's documents and their
-        ``document.create`` event commit together."""
+        """The pipeline that stores files for ``actor`` (``ingest``, ``watch``, ``serve``): each
+        file's documents and their ``document.create`` event commit together. The OCR workers load
+        tesseract and the classifier loads while the database opens and the first pages are read."""
         trail = self.audit
+        classifier = self.classifier_loading
+        self.engine.start()
 
         def record(session: Session, documents: Sequence[Document]) -> None:
             trail.record(
@@ -188,7 +233,7 @@ class Context:
             )
 
         index = SqlIntakeIndex(self.database, on_saved=record)
-        return Pipeline(self.settings, index, self.store, self.engine, self.classifier)
+        return Pipeline(self.settings, index, self.store, self.engine, classifier)
 
     @cached_property
     def audit(self) -> AuditTrail:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -201,3 +203,15 @@ def test_settings_shows_each_value_and_its_origin(
     monkeypatch.setenv("RECORDROOM_MAX_PAGES", "-1")
     code, _, err = run(capsys, "settings")
     assert code == 2 and "RECORDROOM_MAX_PAGES" in err
+
+
+def test_ocr_does_not_load_spacy(home: Path) -> None:
+    page = samples.write_text_pdf(home / "letter.pdf", [["CONSULTATION LETTER", "Thank you."]])
+    check = (
+        "import sys\nfrom recordroom.cli import main\n"
+        f"assert main(['ocr', {str(page)!r}]) == 0\n"
+        "assert 'spacy' not in sys.modules, 'recordroom ocr loaded spaCy'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Thank you" in done.stdout

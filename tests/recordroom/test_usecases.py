@@ -24,7 +24,7 @@ from recordroom.usecases.model import retrain_model
 from recordroom.usecases.patients import import_patients
 from recordroom.usecases.review import assign_document, list_review
 from recordroom.usecases.search import SearchFilters, search_documents
-from recordroom.wiring import Context
+from recordroom.wiring import ClassifierInBackground, Context
 from synthetic import files as samples
 
 CLERK = Actor(user_id="os:clerk", roles=frozenset(ROLES), door="cli", host="test")
@@ -61,6 +61,36 @@ def test_reading_a_files_text_opens_neither_database_nor_classifier(
     result = read_text(ctx, CLERK, letter)
     assert "vaccine" in result.text.lower()
     assert "database" not in vars(ctx) and "classifier" not in vars(ctx)
+
+
+def test_ingest_starts_the_ocr_workers_and_loads_the_classifier_in_the_background(
+    ctx: RecordingContext, tmp_path: Path
+) -> None:
+    lines = ("LABORATORY REPORT", "Potassium 4.1 mmol/L", "Sodium 139 mmol/L")
+    letter = samples.write_text_pdf(tmp_path / "lab.pdf", [lines])
+    (stored,) = ingest_files(ctx, CLERK, [letter])
+    assert isinstance(vars(ctx)["classifier_loading"], ClassifierInBackground)
+    assert ctx.engine.started
+    (shown,) = classify_files(ctx, CLERK, [str(letter)])  # the classifier loaded in the foreground
+    document = show_document(ctx, CLERK, str(stored.document_id))
+    assert (document.doc_type, round(document.doc_type_confidence, 4)) == (
+        shown.doc_type,
+        shown.doc_type_confidence,
+    )
+
+
+def test_with_no_model_the_background_classifier_sends_files_to_review(
+    settings: Settings, tmp_path: Path
+) -> None:
+    empty = tmp_path / "no-model"
+    empty.mkdir()
+    with Context(settings.model_copy(update={"model_dir": str(empty)})) as context:
+        loading = ClassifierInBackground(context.settings, context.database)
+        classification = loading.classify(["a page", "another"], registry=None)  # type: ignore[arg-type]
+    assert loading.loaded() is None
+    (segment,) = classification.segments
+    assert (segment.first_page, segment.last_page, segment.needs_review) == (1, 2, True)
+    assert segment.review_reasons == ("no classification model is installed",)
 
 
 def test_each_use_case_reports_its_access_once(ctx: RecordingContext, tmp_path: Path) -> None:
