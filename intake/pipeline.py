@@ -16,11 +16,11 @@ import datetime as dt
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from intake import dedupe, files
+from intake import burst, dedupe, files
 from recordroom.core import (
     Classification,
     Document,
@@ -84,13 +84,22 @@ class Pipeline:
 
     # -- entry points -------------------------------------------------------------------------
 
-    def ingest_paths(self, paths: list[Path]) -> list[IngestOutcome]:
-        """Copy files from anywhere into processing and run each through (the sources stay)."""
-        outcomes = []
-        for path in paths:
-            claimed = files.copy_in(path, self.settings.processing_dir)
-            outcomes.append(replace(self.process(claimed), file=str(path)))
-        return outcomes
+    def ingest_paths(self, paths: Sequence[Path]) -> list[IngestOutcome]:
+        """Copy files from anywhere into processing and run them through (the sources stay)."""
+        return list(self.ingest_each(paths))
+
+    def ingest_each(self, paths: Sequence[Path]) -> Iterator[IngestOutcome]:
+        """``ingest_paths`` one outcome at a time, in the order of ``paths``, while the files
+        run several at once, their pages sharing the OCR workers, and finish in that order
+        (``intake.burst``). A failure that is not the file's (engine, storage) leaves it in
+        processing for ``recover`` and stops none of the others; it is raised once they are done."""
+        return burst.run_in_order(
+            paths, self._ingest_one, at_once=burst.files_at_once(self.settings)
+        )
+
+    def _ingest_one(self, path: Path, turn: burst.Turn) -> IngestOutcome:
+        claimed = files.copy_in(path, self.settings.processing_dir)
+        return replace(self.process(claimed, turn=turn), file=str(path))
 
     def take_from_inbox(self, path: Path) -> IngestOutcome | None:
         """Claim a settled inbox file and process it; None if another worker claimed it first."""
@@ -116,11 +125,17 @@ class Pipeline:
     # -- one file -----------------------------------------------------------------------------
 
     def process(
-        self, claimed: Path, source_name: str | None = None, origin: MailOrigin | None = None
+        self,
+        claimed: Path,
+        source_name: str | None = None,
+        origin: MailOrigin | None = None,
+        *,
+        turn: burst.Turn | None = None,
     ) -> IngestOutcome:
         """Run one claimed file through; ``source_name`` is where it came from in the inbox,
         ``origin`` the e-mail it came in (also read from beside the claimed file, for a file a
-        crash left in processing)."""
+        crash left in processing). ``turn``, in a burst, is entered before the file is checked
+        against what is stored and stored."""
         origin = origin or files.read_origin(claimed)
         job = self.index.open_job(files.claim_name(claimed), source_name or claimed.name)
         if job.outcome is not None:
@@ -136,7 +151,7 @@ class Pipeline:
                     "(the program was interrupted or the OCR engine failed each time); "
                     "check the file and drop it in the inbox again"
                 )
-            outcome = self._process_job(job, claimed, source_name, origin)
+            outcome = self._process_job(job, claimed, source_name, origin, turn)
         except QuarantineError as error:
             outcome = self._quarantine(job, claimed, source_name, str(error))
         except StorageError:
@@ -155,12 +170,21 @@ class Pipeline:
         return outcome
 
     def _process_job(
-        self, job: Job, claimed: Path, source: str, origin: MailOrigin | None
+        self,
+        job: Job,
+        claimed: Path,
+        source: str,
+        origin: MailOrigin | None,
+        turn: burst.Turn | None,
     ) -> IngestOutcome:
         size = check_size(claimed, source, self.settings.max_file_mb)
         sha256 = file_sha256(claimed)
+        if turn is not None:
+            # In a burst the hash lock is taken in the file's turn, for its last step: held while
+            # the file is read, it could make a copy wait on a later one waiting for its turn.
+            return self._process_new(job, claimed, source, sha256, size, origin, turn)
         with self._hash_lock(sha256):
-            return self._process_new(job, claimed, source, sha256, size, origin)
+            return self._process_new(job, claimed, source, sha256, size, origin, None)
 
     @contextlib.contextmanager
     def _hash_lock(self, sha256: str) -> Iterator[None]:
@@ -188,13 +212,35 @@ class Pipeline:
         sha256: str,
         size: int,
         origin: MailOrigin | None,
+        turn: burst.Turn | None,
     ) -> IngestOutcome:
         known = self.index.find_duplicate(sha256)
         if known is not None:
-            outcome = IngestOutcome(file=source, status="duplicate", duplicate_of=known)
-            self.index.finish_job(job, outcome, sha256=sha256)
-            return outcome
+            return self._duplicate(job, source, sha256, known)
         prepared = self._prepare(claimed, sha256, size)
+        if turn is None:
+            return self._finish(job, claimed, source, prepared, origin)
+        with turn, self._hash_lock(sha256):
+            known = self.index.find_duplicate(sha256)  # a copy stored while this one was read
+            if known is not None:
+                return self._duplicate(job, source, sha256, known)
+            return self._finish(job, claimed, source, prepared, origin)
+
+    def _duplicate(self, job: Job, source: str, sha256: str, known: str) -> IngestOutcome:
+        outcome = IngestOutcome(file=source, status="duplicate", duplicate_of=known)
+        self.index.finish_job(job, outcome, sha256=sha256)
+        return outcome
+
+    def _finish(
+        self,
+        job: Job,
+        claimed: Path,
+        source: str,
+        prepared: _Prepared,
+        origin: MailOrigin | None,
+    ) -> IngestOutcome:
+        """Mark re-sent copies, store the file and index its documents."""
+        sha256 = prepared.sha256
         found = [
             self._near_duplicate(document, prepared)
             for document in self._documents(source, prepared, origin)

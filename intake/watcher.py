@@ -26,6 +26,7 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver, ObservedWatch
 from watchdog.observers.polling import PollingObserver
 
+from intake.burst import files_at_once
 from intake.files import QUIET_SECONDS, SettleTracker, inbox_files, is_candidate
 from recordroom.core import IngestOutcome, RecordroomError
 from recordroom.core.settings import Settings
@@ -186,7 +187,7 @@ class InboxWatcher:
         ready = self.tracker.ready(list(inbox_files(self.settings.inbox)))
         for path in ready:
             self.tracker.forget(path)
-        workers = min(self.settings.ocr_worker_count, len(ready))
+        workers = min(files_at_once(self.settings), len(ready))
         if workers <= 1:
             for path in ready:
                 self._take_safely(path)

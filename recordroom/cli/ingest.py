@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from recordroom.cli.common import Commands, add_command, print_json
+from recordroom.core import IngestOutcome
 from recordroom.core.actor import Actor
 from recordroom.usecases.ingest import ingest_files
 from recordroom.wiring import Context
@@ -18,11 +19,13 @@ def register(commands: Commands) -> None:
 
 
 def cmd_ingest(args: argparse.Namespace, ctx: Context, actor: Actor) -> int:
-    outcomes = ingest_files(ctx, actor, [Path(p) for p in args.paths])
-    for outcome in outcomes:
+    def show(outcome: IngestOutcome) -> None:
         if args.json:
             print_json(outcome.as_json())
         else:
             detail = outcome.document_id or outcome.duplicate_of or outcome.reason or ""
-            print(f"{outcome.status:<14} {outcome.file}  {detail}")
+            print(f"{outcome.status:<14} {outcome.file}  {detail}", flush=True)
+
+    # Files run several at once; each line is printed once it and those before it are done.
+    outcomes = ingest_files(ctx, actor, [Path(p) for p in args.paths], each=show)
     return 3 if any(o.status == "quarantined" for o in outcomes) else 0

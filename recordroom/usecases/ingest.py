@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from intake.watcher import InboxWatcher
@@ -16,13 +16,27 @@ from recordroom.wiring import Context
 log = logging.getLogger("recordroom")
 
 
-def ingest_files(ctx: Context, actor: Actor, paths: Sequence[Path]) -> list[IngestOutcome]:
-    """Run files from anywhere through the pipeline (the sources stay where they are)."""
+def ingest_files(
+    ctx: Context,
+    actor: Actor,
+    paths: Sequence[Path],
+    *,
+    each: Callable[[IngestOutcome], object] | None = None,
+) -> list[IngestOutcome]:
+    """Run files from anywhere through the pipeline (the sources stay where they are), several
+    at once; ``each`` sees every outcome as soon as it and those before it are done, in the order
+    of ``paths``. A file that fails for a reason not its own (engine, storage) stops none of the
+    others; its error is raised once they are done."""
     missing = [str(p) for p in paths if not p.is_file()]
     if missing:
         raise RecordroomError(f"no such file: {', '.join(missing)}")
+    outcomes = []
     # Each file's documents and their ``document.create`` event commit together.
-    return ctx.pipeline_for(actor).ingest_paths(list(paths))
+    for outcome in ctx.pipeline_for(actor).ingest_each(list(paths)):
+        outcomes.append(outcome)
+        if each is not None:
+            each(outcome)
+    return outcomes
 
 
 def watch_inbox(

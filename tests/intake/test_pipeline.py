@@ -15,7 +15,7 @@ from indexer.search import search
 from intake import files
 from intake.pipeline import Pipeline, page_image_key
 from ocr import TesseractEngine
-from recordroom.core import OcrResult
+from recordroom.core import OcrEngineError, OcrResult
 from recordroom.core.keys import original_key
 from recordroom.core.settings import Settings, load_settings
 from storage import open_store
@@ -345,3 +345,39 @@ def test_no_database_session_is_open_while_a_file_is_ocrd(
     letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
     assert pipeline.ingest_paths([letter])[0].status == "stored"
     assert open_during_ocr == [0]
+
+
+class _EngineFailingOn:
+    """The real engine, except that it fails as a crashed tesseract would on one file name."""
+
+    def __init__(self, engine: TesseractEngine, name: str) -> None:
+        self.engine, self.name = engine, name
+
+    def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
+        if path.name.endswith(self.name):
+            raise OcrEngineError(f"tesseract failed on {self.name}")
+        return self.engine.extract(path, make_searchable_pdf=make_searchable_pdf)
+
+
+def test_ingest_runs_files_at_once_in_order_and_one_failure_stops_none(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    engine = _EngineFailingOn(TesseractEngine(settings), "bad.pdf")
+    pipeline = Pipeline(settings, SqlIntakeIndex(database), open_store(settings), engine, None)
+    paths = [
+        samples.write_text_pdf(tmp_path / f"{name}.pdf", [lines])
+        for name, lines in (("a", LETTER), ("bad", LAB), ("c", FAX), ("d", LAB))
+    ]
+    paths.append(tmp_path / "e.pdf")
+    paths[-1].write_bytes(paths[0].read_bytes())
+    seen = []
+    with pytest.raises(OcrEngineError, match=r"bad\.pdf"):
+        for outcome in pipeline.ingest_each(paths):
+            seen.append(outcome)
+    assert [Path(o.file).name for o in seen] == ["a.pdf", "c.pdf", "d.pdf", "e.pdf"]
+    # e.pdf is a.pdf again: found a duplicate though both were read at once
+    assert [o.status for o in seen] == ["stored", "stored", "stored", "duplicate"]
+    assert seen[3].duplicate_of == seen[0].document_id
+    # the failed file waits in processing for the next run's recovery
+    left = files.claimed_files(settings.processing_dir)
+    assert [p.name.endswith("bad.pdf") for p in left] == [True]

@@ -1,0 +1,58 @@
+"""A burst of files at once: outcomes in input order, finishing in turn, one failure stops none."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from intake.burst import Turn, run_in_order
+from recordroom.core import OcrEngineError
+
+
+def test_items_run_at_once_and_finish_in_their_order() -> None:
+    together = threading.Barrier(3, timeout=60)  # passes only when all three run at once
+    second_waits = threading.Event()
+    finished: list[str] = []
+
+    def work(item: str, turn: Turn) -> str:
+        together.wait()
+        if item == "first":
+            assert second_waits.wait(60)  # the second is ready to finish before the first
+        if item == "second":
+            second_waits.set()
+        with turn:
+            finished.append(item)
+        return item.upper()
+
+    outcomes = list(run_in_order(["first", "second", "third"], work, at_once=3))
+    assert outcomes == ["FIRST", "SECOND", "THIRD"]
+    assert finished == ["first", "second", "third"]
+
+
+def test_one_failing_item_stops_none_and_its_error_comes_last() -> None:
+    seen: list[str] = []
+
+    def work(item: str, turn: Turn) -> str:
+        if item == "bad":
+            raise OcrEngineError("tesseract failed on bad.tif")
+        with turn:
+            return item
+
+    with pytest.raises(OcrEngineError, match=r"bad\.tif"):
+        for outcome in run_in_order(["a", "bad", "c", "d"], work, at_once=2):
+            seen.append(outcome)
+    assert seen == ["a", "c", "d"]
+
+
+def test_a_failure_inside_its_turn_lets_the_next_finish() -> None:
+    def work(item: str, turn: Turn) -> str:
+        with turn:
+            if item == "bad":
+                raise OcrEngineError("the store refused bad.pdf")
+            return item
+
+    outcomes = run_in_order(["bad", "b"], work, at_once=2)
+    assert next(outcomes) == "b"
+    with pytest.raises(OcrEngineError):
+        next(outcomes)
