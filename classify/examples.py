@@ -50,6 +50,10 @@ class Examples(Protocol):
 
     def nearest(self, text: str) -> tuple[str, float] | None: ...
 
+    def current(self) -> Examples:
+        """The examples as they are now, to search for every page of one file."""
+        ...
+
 
 class NearestExamples:
     """The office's labelled examples, searched for the one closest to a new document."""
@@ -65,6 +69,9 @@ class NearestExamples:
     def __len__(self) -> int:
         return len(self._examples)
 
+    def current(self) -> NearestExamples:
+        return self
+
     def add(self, example: LabelledExample) -> None:
         pairs = printed_pairs(example.text)
         if len(pairs) >= MIN_PAIRS:
@@ -73,8 +80,10 @@ class NearestExamples:
     def nearest(self, text: str) -> tuple[str, float] | None:
         """The type of the closest example and how close it is, when close enough; else None.
         When examples of different types are equally close, the first added wins."""
+        if not self._examples:
+            return None
         pairs = printed_pairs(text)
-        if len(pairs) < MIN_PAIRS or not self._examples:
+        if len(pairs) < MIN_PAIRS:
             return None
         best_type, best = "", 0.0
         for example, doc_type in self._examples:

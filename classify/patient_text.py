@@ -9,6 +9,7 @@ not read. Nothing here logs or raises with document text in it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -333,17 +334,26 @@ def _label_text(text: str) -> str:
     OCR digits inside words read as letters ("D0B", "PAT1ENT", "5ubscriber"). Same length as
     ``text``, so character offsets carry over."""
 
-    def letters(match: re.Match[str]) -> str:
-        run = match.group(0)
-        digits = sum(ch.isdigit() for ch in run)
-        if digits == 0 or digits > 3 or not any(ch.isalpha() for ch in run):
-            return run
-        return run.translate(DIGITS_AS_LETTERS)
-
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters grow when lowered ("İ")
         lowered = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in text)
-    return re.sub(r"[a-z0-9|$.]{2,15}", letters, lowered.replace("i", "l"))
+    return _RUN.sub(_letters, lowered.replace("i", "l"))
+
+
+_RUN = re.compile(r"[a-z0-9|$.]{2,15}")
+
+
+def _letters(match: re.Match[str]) -> str:
+    return _run_as_letters(match.group(0))
+
+
+@functools.lru_cache(maxsize=8192)  # the same words come back page after page
+def _run_as_letters(run: str) -> str:
+    """A short run with one to three digits among letters, its digits read as letters."""
+    digits = sum(ch.isdigit() for ch in run)
+    if digits == 0 or digits > 3 or not any(ch.isalpha() for ch in run):
+        return run
+    return run.translate(DIGITS_AS_LETTERS)
 
 
 @dataclass(frozen=True, slots=True)

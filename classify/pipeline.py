@@ -14,6 +14,7 @@ Steps, in order:
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -84,6 +85,14 @@ class Classifier:
 
     def classify(self, page_texts: Sequence[str], registry: PatientRegistry) -> Classification:
         """Segments for the pages of one file (none for a file without pages)."""
+        if self._examples is None:
+            return self._classify(page_texts, registry)
+        # The office's examples are looked up once a file, not once a page.
+        one_file = copy.copy(self)
+        one_file._examples = self._examples.current()
+        return one_file._classify(page_texts, registry)
+
+    def _classify(self, page_texts: Sequence[str], registry: PatientRegistry) -> Classification:
         pages = [
             self.read_page(number, text, registry)
             for number, text in enumerate(page_texts, start=1)

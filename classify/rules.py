@@ -311,8 +311,10 @@ def match_rule(text: str) -> Rule | None:
     return None
 
 
+@functools.lru_cache(maxsize=16)
 def rule_doc_type(text: str) -> str | None:
-    """The document type when a rule is certain of it, else None."""
+    """The document type when a rule is certain of it, else None. (The model's prediction and
+    the page's reading both ask for a page: the last few answers are kept.)"""
     rule = match_rule(text)
     if rule is not None:
         return rule.doc_type

@@ -7,6 +7,7 @@ consonant soup). Any of these must be OCR'd instead of trusted.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -25,6 +26,7 @@ MIN_WORDLIKE_SHARE = 0.6
 MAX_SYMBOL_SHARE = 0.25
 
 
+@functools.lru_cache(maxsize=8192)  # the same words come back page after page
 def _is_wordlike(word: str) -> bool:
     lower = word.lower()
     if len(lower) == 1:

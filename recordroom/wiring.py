@@ -65,18 +65,22 @@ class ReviewExamples:
         self._store: NearestExamples | None = None
 
     def nearest(self, text: str) -> tuple[str, float] | None:
+        return self.current().nearest(text)
+
+    def current(self) -> NearestExamples:
+        """The review decisions as they are now (read again only when their number changed)."""
         from classify.examples import LabelledExample, NearestExamples
         from indexer.review import review_example_count, review_examples
 
         with self.database.session() as session:
             count = review_example_count(session)
-            if count != self._count:
+            if count != self._count or self._store is None:
                 self._store = NearestExamples(
                     LabelledExample(example_text, doc_type)
                     for _, example_text, doc_type in review_examples(session)
                 )
                 self._count = count
-        return self._store.nearest(text) if self._store is not None else None
+            return self._store
 
 
 def load_classifier(

@@ -63,5 +63,7 @@ LETTERS_AS_DIGITS_IN_DATES = _digits_for_letters("number", "date")
 
 def fold(text: str) -> str:
     """Lower case without accents: ``"José"`` → ``"jose"``."""
+    if text.isascii():  # nothing to decompose: most pages
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()

@@ -67,3 +67,39 @@ def test_the_classifier_uses_the_office_examples_before_the_model() -> None:
     (segment,) = result.segments
     assert segment.doc_type == "prior_authorization"
     assert segment.doc_type_confidence >= settings.doc_type_threshold
+
+
+def test_the_examples_are_looked_up_once_a_file() -> None:
+    class Counting:
+        """Examples that count how often the classifier asks for them as they are now."""
+
+        def __init__(self) -> None:
+            self.store = NearestExamples(
+                [LabelledExample(acme("Ann Lee", "W1", "Ozempic"), "prior_authorization")]
+            )
+            self.lookups = 0
+
+        def nearest(self, text: str) -> tuple[str, float] | None:
+            return self.current().nearest(text)
+
+        def current(self) -> NearestExamples:
+            self.lookups += 1
+            return self.store
+
+    class Always:
+        def predict(self, text: str) -> tuple[str, float]:
+            return "other", 0.3
+
+    settings = Settings()
+    examples = Counting()
+    classifier = Classifier(
+        Always(),
+        match_patient,
+        doc_type_threshold=settings.doc_type_threshold,
+        patient_threshold=settings.patient_threshold,
+        examples=examples,
+    )
+    pages = [acme("Bo Diaz", "X77", "Humira"), acme("Cy Roe", "Y12", "Dupixent")]
+    result = classifier.classify(pages, InMemoryRegistry())
+    assert examples.lookups == 1
+    assert {segment.doc_type for segment in result.segments} == {"prior_authorization"}
