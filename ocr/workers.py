@@ -27,6 +27,7 @@ import threading
 import time
 
 from ocr import tesseract
+from recordroom.core.private import process_alive
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 POLL_SECONDS = 0.5  # how often a worker without a pidfd looks for its caller
@@ -66,7 +67,7 @@ def _open_process(pid: int) -> int | None:
     the process is gone."""
     pidfd_open = getattr(os, "pidfd_open", None)
     if pidfd_open is None:
-        return None if _alive(pid) else -1
+        return None if process_alive(pid) else -1
     try:
         handle: int = pidfd_open(pid)
     except ProcessLookupError:
@@ -74,7 +75,7 @@ def _open_process(pid: int) -> int | None:
     except OSError as error:  # a kernel older than 5.3, or a seccomp filter
         if error.errno not in (errno.ENOSYS, errno.EPERM, errno.EINVAL):
             raise
-        return None if _alive(pid) else -1
+        return None if process_alive(pid) else -1
     return handle
 
 
@@ -82,16 +83,6 @@ def _end_after(pid: int, handle: int | None) -> None:
     if handle is not None:
         select.select([handle], [], [])
     else:
-        while _alive(pid):
+        while process_alive(pid):
             time.sleep(POLL_SECONDS)
     os._exit(1)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True

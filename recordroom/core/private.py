@@ -92,14 +92,15 @@ def sweep_work_dirs(work_dir: Path, prefix: str = "recordroom-ocr-") -> int:
     removed = 0
     for folder in work_dir.glob(prefix + "*"):
         pid_text = folder.name.removeprefix(prefix).split("-", 1)[0]
-        if pid_text.isdigit() and _process_alive(int(pid_text)):
+        if pid_text.isdigit() and process_alive(int(pid_text)):
             continue
         shutil.rmtree(folder, ignore_errors=True)
         removed += 1
     return removed
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (a zombie not yet reaped counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from classify.examples import LabelledExample, NearestExamples, printed_pairs
+from classify.examples import Examples, LabelledExample, NearestExamples, printed_pairs
 from classify.patients import match_patient
 from classify.pipeline import Classifier
 from classify.registry import InMemoryRegistry
@@ -47,26 +47,36 @@ def test_a_copy_of_a_corrected_form_takes_its_type() -> None:
     assert store.nearest("PROGRESS NOTE\nSubjective: cough for three days. " * 5) is None
 
 
-def test_the_classifier_uses_the_office_examples_before_the_model() -> None:
-    class Always:
-        def predict(self, text: str) -> tuple[str, float]:
-            return "other", 0.3
+class _Always:
+    """A model that always answers ``other``, unsure."""
 
+    def predict(self, text: str) -> tuple[str, float]:
+        return "other", 0.3
+
+
+def _classifier(examples: Examples) -> Classifier:
     settings = Settings()
-    store = NearestExamples(
-        [LabelledExample(acme("Ann Lee", "W1", "Ozempic"), "prior_authorization")]
-    )
-    classifier = Classifier(
-        Always(),
+    return Classifier(
+        _Always(),
         match_patient,
         doc_type_threshold=settings.doc_type_threshold,
         patient_threshold=settings.patient_threshold,
-        examples=store,
+        examples=examples,
     )
+
+
+def _acme_store() -> NearestExamples:
+    return NearestExamples(
+        [LabelledExample(acme("Ann Lee", "W1", "Ozempic"), "prior_authorization")]
+    )
+
+
+def test_the_classifier_uses_the_office_examples_before_the_model() -> None:
+    classifier = _classifier(_acme_store())
     result = classifier.classify([acme("Bo Diaz", "X77", "Humira")], InMemoryRegistry())
     (segment,) = result.segments
     assert segment.doc_type == "prior_authorization"
-    assert segment.doc_type_confidence >= settings.doc_type_threshold
+    assert segment.doc_type_confidence >= Settings().doc_type_threshold
 
 
 def test_the_examples_are_looked_up_once_a_file() -> None:
@@ -74,9 +84,7 @@ def test_the_examples_are_looked_up_once_a_file() -> None:
         """Examples that count how often the classifier asks for them as they are now."""
 
         def __init__(self) -> None:
-            self.store = NearestExamples(
-                [LabelledExample(acme("Ann Lee", "W1", "Ozempic"), "prior_authorization")]
-            )
+            self.store = _acme_store()
             self.lookups = 0
 
         def nearest(self, text: str) -> tuple[str, float] | None:
@@ -86,20 +94,8 @@ def test_the_examples_are_looked_up_once_a_file() -> None:
             self.lookups += 1
             return self.store
 
-    class Always:
-        def predict(self, text: str) -> tuple[str, float]:
-            return "other", 0.3
-
-    settings = Settings()
     examples = Counting()
-    classifier = Classifier(
-        Always(),
-        match_patient,
-        doc_type_threshold=settings.doc_type_threshold,
-        patient_threshold=settings.patient_threshold,
-        examples=examples,
-    )
     pages = [acme("Bo Diaz", "X77", "Humira"), acme("Cy Roe", "Y12", "Dupixent")]
-    result = classifier.classify(pages, InMemoryRegistry())
+    result = _classifier(examples).classify(pages, InMemoryRegistry())
     assert examples.lookups == 1
     assert {segment.doc_type for segment in result.segments} == {"prior_authorization"}
