@@ -3,12 +3,15 @@
 A spaCy ``PhraseMatcher`` (blank English tokenizer) finds the labels ("Patient Name:", "RE:",
 "D.O.B.", "Fecha de nacimiento", "Med Rec #"…) on a copy of the text folded against case and OCR
 slips, then label–value rules read what follows them: patient names, dates of birth, MRNs, phones,
-member ids. Labels that belong to someone else ("Referring Physician Name:", "Subscriber DOB") are
-not read. Nothing here logs or raises with document text in it.
+member ids, home addresses, ages and the dates of service they were stated on. Under a row of
+column heads ("Patient   DOB   MRN") the values are read from the row below, column by column.
+Labels that belong to someone else ("Referring Physician Name:", "Subscriber DOB") are not read.
+Nothing here logs or raises with document text in it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Sequence
@@ -24,7 +27,7 @@ from classify.names import (
 )
 from classify.patient_dates import FoundDate, parse_dates
 from classify.registry import normalise_phone
-from recordroom.core.text import DIGITS_AS_LETTERS
+from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS
 
 SCAN_FIRST_PAGE = 6000  # characters of the first page searched for identifiers
 SCAN_OTHER_PAGES = 1500  # characters of the top of each later page
@@ -58,6 +61,9 @@ class DocumentIdentifiers:
     mrns: tuple[str, ...] = ()
     phones: tuple[str, ...] = ()
     member_ids: tuple[str, ...] = ()
+    addresses: tuple[str, ...] = ()  # the patient's street address lines, as written
+    ages: tuple[int, ...] = ()  # ages stated in years
+    service_dates: tuple[dt.date, ...] = ()  # the dates of service an age is stated on
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -74,6 +80,9 @@ NAME, FIRST, LAST, MIDDLE, DOB, MRN, PHONE, MEMBER, STOP = (
     "MEMBER",
     "STOP",
 )
+ADDRESS, AGE, SERVICE = "ADDRESS", "AGE", "SERVICE"
+# Labels whose value may be someone else's when words before them say so ("Provider Address").
+_PERSONAL = frozenset({NAME, DOB, PHONE, MEMBER, FIRST, LAST, ADDRESS, AGE})
 
 # Label phrases as lower-case token sequences. "!" at the end: the label counts only when a colon
 # or "#" follows it (bare words like "patient" or "name" are everywhere in prose).
@@ -187,18 +196,34 @@ _LABELS: dict[str, tuple[str, ...]] = {
         "identification number",
         "no . de afiliado",
     ),
-    STOP: (
+    ADDRESS: (
+        "address!",
+        "patient address",
+        "home address",
+        "street address",
+        "mailing address",
+        "addr!",
+        "dirección!",
+        "direccion!",
+        "domicilio!",
+    ),
+    AGE: ("age!", "edad!"),
+    SERVICE: (
         "date of service",
         "dos",
         "service date",
         "visit date",
-        "date!",
-        "fecha!",
+        "exam date",
         "admit date",
         "admission date",
-        "discharge date",
-        "exam date",
         "collected!",
+        "fecha de servicio",
+        "fecha de visita",
+    ),
+    STOP: (
+        "date!",
+        "fecha!",
+        "discharge date",
         "received!",
         "reported!",
         "ordered!",
@@ -212,12 +237,7 @@ _LABELS: dict[str, tuple[str, ...]] = {
         "sex!",
         "gender!",
         "sexo!",
-        "age!",
-        "edad!",
         "ssn!",
-        "address!",
-        "dirección!",
-        "direccion!",
         "insurance!",
         "group!",
         "group #",
@@ -373,8 +393,14 @@ def extract_identifiers(text: str) -> DocumentIdentifiers:
     phones: list[str] = []
     members: list[str] = []
     parts: dict[str, str] = {}
+    addresses: list[str] = []
+    ages: list[int] = []
+    service: list[dt.date] = []
     for index, label in enumerate(labels):
-        value = _value_after(scanned, label, labels[index + 1 :])
+        if _in_head_row(scanned, label, labels):
+            value = _cell_below(scanned, label)
+        else:
+            value = _value_after(scanned, label, labels[index + 1 :])
         if not value:
             continue
         if label.kind == NAME:
@@ -400,6 +426,12 @@ def extract_identifiers(text: str) -> DocumentIdentifiers:
                 phones.append(phone)
         elif label.kind == MEMBER:
             members.extend(_identifier(value))
+        elif label.kind == ADDRESS:
+            addresses.append(value)
+        elif label.kind == AGE:
+            ages.extend(_age(value))
+        elif label.kind == SERVICE:
+            service.extend(found.date for found in parse_dates(value, labelled=True))
     for name, birth_dates in print_headers(text):
         names.extend(name)
         dates.extend(birth_dates)
@@ -415,14 +447,17 @@ def extract_identifiers(text: str) -> DocumentIdentifiers:
         mrns=tuple(dict.fromkeys(mrns)),
         phones=tuple(dict.fromkeys(phones)),
         member_ids=tuple(dict.fromkeys(members)),
+        addresses=tuple(dict.fromkeys(addresses)),
+        ages=tuple(dict.fromkeys(ages)),
+        service_dates=tuple(dict.fromkeys(service)),
     )
 
 
 PRINT_HEADER_LINES = 15  # an EHR prints its patient line within the top lines of every page
 # "GARCIA, MARIA A (03/14/1961)", "Garcia, Maria (DOB: 03/14/1961) 64 y.o. F": the commonest EHR
-# print header, on a line of its own with no label.
+# print header, on a line of its own with no label (its first letter may be OCR's digit: "8ryant").
 _PRINT_HEADER = re.compile(
-    r"^[^\w\n]{0,3}(?P<name>[^\W\d_][^\n,():;]{0,40},[ \t]*[^\W\d_][^\n,():;]{0,40}?)[ \t]*"
+    r"^[^\w\n]{0,3}(?P<name>[^\W_][^\n,():;]{0,40},[ \t]*[^\W_][^\n,():;]{0,40}?)[ \t]*"
     r"\([ \t]*(?:(?:dob|d\.o\.b\.?|born|fdn|f\. ?de nac\.?|fecha de nacimiento)[ \t:.-]*)?"
     r"(?P<dob>[^()\n]{6,24}?)[ \t]*\)",
     re.IGNORECASE,
@@ -470,21 +505,86 @@ def _find_labels(text: str) -> list[_Label]:
     text = _label_text(text)
     doc = nlp.make_doc(text)
     found: list[_Label] = []
+    column_heads: set[int] = set()  # labels taken without a colon, as heads of a table's column
     for match_id, start, end in matcher(doc):
         rule = nlp.vocab.strings[match_id]
         span = doc[start:end]
         kind = rule.rstrip("!")
         if rule.endswith("!") and not _colon_follows(text, span.end_char):
-            continue
+            if not _heads_a_column(text, span.start_char, span.end_char):
+                continue
+            column_heads.add(span.start_char)
         if (start > 0 and doc[start - 1].text in ("'", "’")) or _inside_word(text, span):
             continue
-        if kind in (NAME, DOB, PHONE, MEMBER, FIRST, LAST) and not _names_the_patient(span):
+        if kind in _PERSONAL and not _names_the_patient(span):
             if _about_someone_else(text, span):
                 kind = OTHER
         elif kind == STOP and set(_context_words(span.text)) & _OTHER_PEOPLE:
             kind = OTHER
         found.append(_Label(kind, span.start_char, span.end_char))
-    return _after_someone_else(text, _without_overlaps(found))
+    labels = _without_overlaps(found)
+    labels = [
+        label
+        for label in labels
+        if label.start not in column_heads or _in_head_row(text, label, labels)
+    ]
+    return _after_someone_else(text, labels)
+
+
+def _heads_a_column(text: str, start: int, end: int) -> bool:
+    """Whether a label without a colon is the head of a table column: alone in its cell (column
+    gaps around it) on a line of at least two cells, with a line of values below."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    if line_end < 0:
+        return False
+    line = text[line_start:line_end]
+    cells = [cell for cell in _COLUMN_GAP.split(line.strip()) if cell.strip()]
+    if len(cells) < 2 or text[start:end] not in (cell.strip() for cell in cells):
+        return False
+    below = text[line_end + 1 : text.find("\n", line_end + 1) % (len(text) + 1)]
+    return bool(below.strip()) and ":" not in below
+
+
+def _cell_below(text: str, label: _Label) -> str:
+    """The value under a column head: the cell of the next line that starts under the head's
+    span (a table of column heads over a row of values)."""
+    line_start = text.rfind("\n", 0, label.start) + 1
+    line_end = text.find("\n", label.end)
+    if line_end < 0:
+        return ""
+    next_end = text.find("\n", line_end + 1)
+    below = text[line_end + 1 : len(text) if next_end < 0 else next_end]
+    left, right = label.start - line_start, label.end - line_start
+    for cell in re.finditer(r"\S+(?: {1,2}\S+)*", below):
+        if left - 2 <= cell.start() <= right:
+            return cell.group(0).strip(" :;,_")
+    return ""
+
+
+def _in_head_row(text: str, label: _Label, labels: Sequence[_Label]) -> bool:
+    """Whether ``label`` is one of a row of column heads: a line of at least two labels with
+    nothing but column gaps between them, over a line of values with no label in it."""
+    line_start = text.rfind("\n", 0, label.start) + 1
+    line_end = text.find("\n", label.end)
+    if line_end < 0:
+        return False
+    on_line = [other for other in labels if line_start <= other.start < line_end]
+    below_end = text.find("\n", line_end + 1)
+    below_end = len(text) if below_end < 0 else below_end
+    if len(on_line) < 2 or not text[line_end + 1 : below_end].strip():
+        return False
+    if any(line_end < other.start < below_end for other in labels):
+        return False
+    rest, cursor = [], line_start
+    for other in on_line:
+        rest.append(text[cursor : other.start])
+        cursor = other.end
+    rest.append(text[cursor:line_end])
+    gaps = rest[1:-1]
+    return all(not part.strip(" \t:#") for part in rest) and all(
+        _COLUMN_GAP.search(gap) for gap in gaps
+    )
 
 
 def _after_someone_else(text: str, labels: list[_Label]) -> list[_Label]:
@@ -498,7 +598,7 @@ def _after_someone_else(text: str, labels: list[_Label]) -> list[_Label]:
             other_line = line
         elif label.kind == NAME:
             other_line = None
-        elif label.kind in (DOB, PHONE, MEMBER) and line == other_line:
+        elif label.kind in (DOB, PHONE, MEMBER, ADDRESS, AGE) and line == other_line:
             label = _Label(OTHER, label.start, label.end)
         kept.append(label)
     return kept
@@ -600,6 +700,20 @@ def _identifier(value: str) -> list[str]:
     if len(token) < 3 or not any(ch.isdigit() for ch in token):
         return []
     return [token]
+
+
+def _age(value: str) -> list[int]:
+    """An age in years: "47", "47 yrs", "47 y.o.", "47Y" (OCR letters in the number read as
+    digits); not an age in months or days."""
+    match = re.match(
+        r"([0-9OolI|]{1,3})\s*(y\b|y\.|yo\b|yrs?\b|years?\b|años\b|$|[,/ ]\s*[mf]\b)",
+        value,
+        re.I,
+    )
+    if match is None or not any(ch.isdigit() for ch in match.group(1)):
+        return []
+    years = int(match.group(1).translate(LETTERS_AS_DIGITS))
+    return [years] if years <= 120 else []
 
 
 def _phone_text(value: str) -> str:

@@ -4,9 +4,10 @@ Two steps. ``extract_identifiers`` (``classify.patient_text``, with dates read b
 ``classify.patient_dates``) finds the labelled identifiers on the top of each page.
 
 ``match_patient`` asks the registry for candidates and scores each on the identifiers that agree
-(``score_patient``); it names a patient only when the best is strong, clearly ahead of the second,
-no other patient's MRN is on the page and the page names only one person — because a wrong
-patient is far worse than none.
+(``score_patient``: a person's own identifiers, birth date and MRN, apart from a household's,
+phone, address and a family plan's member ID); it names a patient only when the best is strong,
+clearly ahead of the second, no other patient's MRN is on the page and the page names only one
+person — because a wrong patient is far worse than none.
 
 Nothing here logs or raises with document text in it.
 """
@@ -34,13 +35,14 @@ from classify.patient_text import (
 )
 from classify.registry import normalise_mrn, normalise_phone, transposed
 from recordroom.core import Patient, PatientMatch, PatientRegistry
-from recordroom.core.identifiers import normalise_member_id
+from recordroom.core.identifiers import normalise_address, normalise_member_id
 
 __all__ = [
     "CandidateScore",
     "DocumentIdentifiers",
     "FoundDate",
     "PersonName",
+    "age_agreement",
     "extract_identifiers",
     "match_identifiers",
     "match_patient",
@@ -50,6 +52,7 @@ __all__ = [
 ]
 
 SECOND_READING = 0.85  # score of a birth date that agrees only when read the unusual way
+HOUSEHOLD_AND_AGE = 0.96  # a full name, the home phone or address, and the age on the day
 MARGIN = 0.1  # how far the best candidate must be ahead of the second to be accepted
 TOP_CANDIDATES = 5
 
@@ -166,11 +169,18 @@ def _query_last_names(names: Iterable[PersonName]) -> list[str]:
 def score_patient(patient: Patient, found: DocumentIdentifiers) -> CandidateScore:
     """Score 0..1 of ``patient`` against the identifiers of a document, and what agreed.
 
-    Name and date of birth must both agree to come near 1; a name alone stays at or below 0.6, a
-    name and phone at or below 0.85, an MRN alone at 0.85; an MRN with a fitting name or birth
-    date and nothing against it is 0.99. An insurance member ID beside a fitting name lifts it
-    to 0.85 (a family may share a subscriber's ID: never filed on that alone), with the birth
-    date too to 0.99. A date of birth that disagrees sinks the score.
+    Name and date of birth must both agree to come near 1; a name alone stays at or below 0.6, an
+    MRN alone at 0.85; an MRN with a fitting name or birth date and nothing against it is 0.99.
+    An insurance member ID beside a fitting name lifts it to 0.85 (a family may share a
+    subscriber's ID: never filed on that alone), with the birth date too to 0.99.
+
+    The home phone and street address are a household's, not a person's: beside a name they
+    reach 0.85 (ranked first for review), since a same-named father, son or sibling at home
+    shares them and may not be registered. They file (0.96 times the name's score) only with a
+    full first name and an age, stated on a dated document, that is the patient's age on that
+    date — which a relative of another generation or birth year does not share. A date of birth
+    that disagrees sinks the score, and so does an age that disagrees unless the birth date on
+    the page agrees (then the age is the slip).
     """
     name = max((name_score(written, patient) for written in found.names), default=None)
     dob = dob_score(found.birth_dates, patient.birth_date)
@@ -181,29 +191,39 @@ def score_patient(patient: Patient, found: DocumentIdentifiers) -> CandidateScor
     )
     phone = normalise_phone(patient.phone)
     phone_agrees = bool(phone) and phone in found.phones
+    address = normalise_address(patient.address_line)
+    address_agrees = bool(address) and address in {
+        normalise_address(line) for line in found.addresses
+    }
+    household = phone_agrees or address_agrees
+    age = age_agreement(found.ages, found.service_dates, patient.birth_date)
+    if age is False and dob is not None and dob >= 0.97:
+        age = None  # the birth date agrees: the stated age is the slip, not another person
     if name is not None and dob is not None:
         score = name * dob
+    elif name is not None and household and age is True and name >= 0.85:
+        score = name * HOUSEHOLD_AND_AGE
     elif name is not None:
-        score = name * (0.85 if phone_agrees else 0.6)
+        score = name * (0.85 if household else 0.6)
     elif dob is not None:
         score = dob * (0.6 if phone_agrees else 0.3)
     else:
         score = 0.3 if phone_agrees else 0.0
+    contradicted = (
+        (name is not None and name < 0.5) or (dob is not None and dob < 0.8) or age is False
+    )
     if mrn_agrees:
-        contradicted = (name is not None and name < 0.5) or (dob is not None and dob < 0.8)
         if contradicted:
             score = max(score, 0.5)
         elif (name or 0.0) >= 0.5 or (dob or 0.0) >= 0.97:
             score = max(score, 0.99)
         else:
             score = max(score, 0.85)
-    if member_agrees:
-        # Never enough with a name alone: a family plan gives a father and his unregistered son
-        # of the same name one subscriber ID (the bench's namesakes filed 69 wrong of 20,000 when
-        # it was). It ranks the patient for review, and with the birth date it confirms.
-        contradicted = (name is not None and name < 0.5) or (dob is not None and dob < 0.8)
-        if not contradicted and (name or 0.0) >= 0.85:
-            score = max(score, 0.99 if (dob or 0.0) >= 0.97 else 0.85)
+    # A member ID is never enough with a name alone: a family plan gives a father and his
+    # unregistered son of the same name one subscriber ID (the bench's namesakes filed 69 wrong of
+    # 20,000 when it was). It ranks the patient for review, and with the birth date it confirms.
+    if member_agrees and not contradicted and (name or 0.0) >= 0.85:
+        score = max(score, 0.99 if (dob or 0.0) >= 0.97 else 0.85)
     evidence = [
         label
         for label, agreed in (
@@ -212,10 +232,42 @@ def score_patient(patient: Patient, found: DocumentIdentifiers) -> CandidateScor
             ("mrn", mrn_agrees),
             ("member_id", member_agrees),
             ("phone", phone_agrees),
+            ("address", address_agrees),
+            ("age", age is True),
         )
         if agreed
     ]
+    if age is False:
+        score = min(score, 0.5)
     return CandidateScore(patient=patient, score=min(score, 1.0), evidence=tuple(evidence))
+
+
+def age_agreement(
+    ages: Sequence[int], service_dates: Sequence[dt.date], birth_date: dt.date
+) -> bool | None:
+    """Whether the ages a document states are the patient's: True when each is the patient's
+    age on every date of service it gives (every reading of an ambiguous date), False when one is
+    two or more years off on all of them, None without both an age and a date to read it on (an
+    age computed on another day may be a year out, so a year's difference is neither)."""
+    if not ages or not service_dates:
+        return None
+    verdicts: list[bool | None] = []
+    for stated in ages:
+        actual = [_age_on(birth_date, day) for day in service_dates]
+        if all(years == stated for years in actual):
+            verdicts.append(True)
+        elif all(abs(years - stated) >= 2 for years in actual):
+            verdicts.append(False)
+        else:
+            verdicts.append(None)
+    if False in verdicts:
+        return False
+    return True if all(verdict is True for verdict in verdicts) else None
+
+
+def _age_on(birth_date: dt.date, day: dt.date) -> int:
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - before_birthday
 
 
 def name_score(written: PersonName, patient: Patient) -> float:

@@ -147,6 +147,29 @@ def normalise_phone(phone: str) -> str:
     return digits[-10:]
 
 
+# Compass words before a street's name ("12 N. Oak St"), English and Spanish.
+_STREET_DIRECTIONS = frozenset(
+    {"n", "s", "e", "w", "ne", "nw", "se", "sw", "north", "south", "east", "west"}
+    | {"norte", "sur", "este", "oeste"}
+)
+
+
+def normalise_address(address: str) -> str:
+    """The comparable form of a street address: its house number and the first word of the
+    street's name (``12 N. Oak St, Springfield`` → ``12 oak``), OCR letters in the number read as
+    digits and OCR digits in the name as letters; "" unless it has both."""
+    raw = address.replace(",", " ").split()
+    words = [fold(word).strip(".#") for word in raw]
+    if len(words) < 2:
+        return ""
+    number = raw[0].strip(".#").translate(LETTERS_AS_DIGITS)
+    if not number.isdigit():
+        return ""
+    names = [word for word in words[1:] if word and word not in _STREET_DIRECTIONS]
+    street = re.sub(r"[^a-z]", "", names[0].translate(DIGITS_AS_LETTERS)) if names else ""
+    return f"{int(number)} {street.replace('i', 'l')}" if street else ""
+
+
 def as_date(value: object) -> dt.date | None:
     """A ``date`` from a ``date``, ``datetime`` or ISO ``YYYY-MM-DD`` string; else None."""
     if isinstance(value, dt.datetime):

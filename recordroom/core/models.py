@@ -90,7 +90,8 @@ class PatientMatch:
     mrn: str | None  # None unless identified with confidence
     confidence: float  # 0..1
     candidates: tuple[tuple[str, float], ...] = ()  # (mrn, score), best first
-    evidence: tuple[str, ...] = ()  # which identifiers agreed ("name", "dob", "mrn", "phone")
+    # which identifiers agreed: "name", "dob", "mrn", "member_id", "phone", "address", "age"
+    evidence: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
