@@ -79,6 +79,9 @@ class BenchDocument:
     medium: str = "scan"  # "scan", "fax" or "photo": how much the text is damaged
     doc_kind: str = "note"  # "note" or "operative report" (several clinicians named)
     has_mrn: bool = False
+    # what the document says about its subject besides the name ("dob", "mrn", "member",
+    # "phone", "address", "age"), for the bench's breakdown by evidence carried
+    carries: tuple[str, ...] = ()
 
 
 HEADER_STYLES: tuple[str, ...] = (
@@ -94,7 +97,24 @@ HEADER_STYLES: tuple[str, ...] = (
     "Pt: / Birth date:",
     "EHR print: SURNAME, GIVEN (DOB) + MRN",
     "EHR print: SURNAME, GIVEN (DOB), no MRN",
+    "table: Patient Name | DOB | MRN columns",
 )
+# Layouts that print the date of service (a stated age is read against it).
+_SHOWS_SERVICE_DATE = frozenset({0, 2, 9, 10, 11, 12})
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    lines: list[str]
+    style: str
+    service: dt.date  # the date of service, printed when the layout has one
+    shows_service: bool
+    spanish: bool = False
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
 def _written_name(rng: random.Random, patient: Patient) -> str:
@@ -170,14 +190,15 @@ def _fax_banner(rng: random.Random) -> str:
 
 def _header(
     rng: random.Random, patient: Patient, with_dob: bool, with_mrn: bool, typo: bool
-) -> tuple[list[str], str]:
+) -> _Header:
     name = _written_name(rng, patient)
     dob = _written_date(rng, patient.birth_date)
     # A typo in the birth date. Not for outsiders: a slip that turns an outsider's name and birth
     # date into exactly a registered namesake's is a document no matcher can tell apart.
     if typo and rng.random() < 0.02:
         dob = dob[:-1] + str((int(dob[-1]) + 1) % 10) if dob[-1].isdigit() else dob
-    service = _written_date(rng, TODAY - dt.timedelta(days=rng.randint(1, 900)))
+    service_date = TODAY - dt.timedelta(days=rng.randint(1, 900))
+    service = _written_date(rng, service_date)
     provider = rng.choice(PROVIDERS)
     mrn = patient.mrn
     layout = rng.randrange(len(HEADER_STYLES))
@@ -191,7 +212,8 @@ def _header(
     elif layout == 1:
         lines = [_fax_banner(rng), "RE: " + name + (f"  DOB {dob}" if with_dob else "")]
     elif layout == 2:
-        lines = [f"PATIENT NAME: {name}   SEX: {patient.sex[:1].upper()}   AGE: 47"]
+        age = age_on(patient.birth_date, service_date)
+        lines = [f"PATIENT NAME: {name}   SEX: {patient.sex[:1].upper()}   AGE: {age}"]
         lines += (
             [f"D.O.B.: {dob}   COLLECTED: {service}"] if with_dob else [f"COLLECTED: {service}"]
         )
@@ -224,6 +246,20 @@ def _header(
         lines = [f"Pt: {name}", f"Visit date: {service}"]
         lines += [f"Birth date: {dob}"] if with_dob else []
         lines += [f"Tel: {patient.phone}"] if patient.phone and rng.random() < 0.5 else []
+    elif layout == 12:  # a demographics table: a row of column heads, a row of values below
+        columns = [(rng.choice(("Patient Name", "Patient", "Name")), name)]
+        if with_dob:
+            columns.append((rng.choice(("DOB", "Date of Birth", "D.O.B.")), dob))
+        if with_mrn:
+            columns.append((rng.choice(("MRN", "Patient ID", "Chart #")), mrn))
+        columns.append((rng.choice(("Date of Service", "Visit Date")), service))
+        widths = [max(len(head), len(value)) + rng.randint(3, 6) for head, value in columns]
+        lines = [
+            "".join(head.ljust(width) for (head, _), width in zip(columns, widths, strict=True)),
+            "".join(value.ljust(width) for (_, value), width in zip(columns, widths, strict=True)),
+        ]
+        lines = [line.rstrip() for line in lines]
+        return _Header(lines, HEADER_STYLES[layout], service_date, True)
     else:  # the commonest EHR print header: the patient alone on a line, no label
         lines = [_print_header_line(rng, patient, dob)]
         lines += [f"Date of Service: {service}   Provider: {provider}"]
@@ -232,7 +268,7 @@ def _header(
             lines.insert(
                 1, rng.choice([f"MRN: {mrn}", f"MRN: {mrn}   Acct: {rng.randint(10**6, 10**7)}"])
             )
-            return lines, HEADER_STYLES[layout]
+            return _Header(lines, HEADER_STYLES[layout], service_date, True)
         with_mrn = False
     if with_mrn:
         lines.insert(
@@ -241,7 +277,9 @@ def _header(
                 [f"MRN: {mrn}", f"Med Rec #: {mrn}", f"Chart #: {mrn}", f"Patient ID: {mrn}"]
             ),
         )
-    return lines, HEADER_STYLES[layout]
+    return _Header(
+        lines, HEADER_STYLES[layout], service_date, layout in _SHOWS_SERVICE_DATE, layout == 5
+    )
 
 
 def _print_header_line(rng: random.Random, patient: Patient, dob: str) -> str:
@@ -324,12 +362,63 @@ def _distractor(rng: random.Random, other: Patient) -> str:
     )
 
 
+# How often a document names its patient without a birth date anywhere, and what it carries then,
+# as counted on the real documents of ../shared/data (forms_train and paperwork_train: 364 with a
+# patient-name field; 32 of them, 8.8%, have no date-of-birth field anywhere; of those 32, 21 have
+# a phone field, 18 an address, 7 an age, 5 an MRN or account number, 4 a member ID, 5 nothing).
+WITH_DOB = 0.89  # in the header of the layouts that may leave it out (EHR print headers always
+# have it): 91% of documents overall, as on the real ones
+EXTRA_IDENTIFIERS = {"phone": 0.65, "address": 0.55, "age": 0.22}
+
+
+def _extra_lines(header: _Header, patient: Patient, medium: str) -> list[str]:
+    """The patient's phone, home address and age (with the date it was stated on), each at the
+    rate real documents carry them; drawn from their own generator, so the rest of the document is
+    what it was without them."""
+    rng = random.Random("extra/" + "\n".join(header.lines))
+    lines: list[str] = []
+    spanish = header.spanish
+    if patient.phone and rng.random() < EXTRA_IDENTIFIERS["phone"]:
+        label = "Teléfono" if spanish else rng.choice(("Phone", "Home Phone", "Cell", "Tel"))
+        lines.append(f"{label}: {patient.phone}")
+    if patient.address_line and rng.random() < EXTRA_IDENTIFIERS["address"]:
+        label = (
+            "Dirección" if spanish else rng.choice(("Address", "Patient Address", "Home Address"))
+        )
+        town = f"{patient.city}, {patient.state} {patient.postal_code}"
+        if rng.random() < 0.3:
+            lines += [f"{label}: {patient.address_line}", town]
+        else:
+            lines.append(f"{label}: {patient.address_line}, {town}")
+    if rng.random() < EXTRA_IDENTIFIERS["age"]:
+        age = age_on(patient.birth_date, header.service)
+        stated = (
+            f"Edad: {age}"
+            if spanish
+            else rng.choice((f"Age: {age}", f"Age: {age} yrs", f"Age: {age} y.o."))
+        )
+        if not header.shows_service:
+            label = "Fecha de servicio" if spanish else "Date of Service"
+            stated += f"   {label}: {_written_date(rng, header.service, spanish)}"
+        lines.append(stated)
+    noise = {"scan": 0.1, "fax": 0.25, "photo": 0.3}[medium]
+    if rng.random() < noise:
+        lines = [_ocr_noise(rng, line) for line in lines]
+    return lines
+
+
 def make_document(
-    rng: random.Random, patient: Patient, truth: str | None, kind: str, others: list[Patient]
+    rng: random.Random,
+    patient: Patient,
+    truth: str | None,
+    kind: str,
+    others: list[Patient],
+    with_dob_share: float = WITH_DOB,
 ) -> BenchDocument:
-    with_dob = rng.random() < 0.8
+    with_dob = rng.random() < with_dob_share
     with_mrn = truth is not None and rng.random() < 0.25
-    header, style = _header(rng, patient, with_dob, with_mrn, typo=truth is not None)
+    made = _header(rng, patient, with_dob, with_mrn, typo=truth is not None)
+    header, style = list(made.lines), made.style
     if style.startswith("EHR print"):
         with_dob = True
         with_mrn = "no MRN" not in style and truth is not None
@@ -341,6 +430,9 @@ def make_document(
     if rng.random() < noise:
         header = [_ocr_noise(rng, line) for line in header]
     member = _member_line(header, patient)
+    extra = _extra_lines(made, patient, medium)
+    carries = _carried(patient, with_dob, with_mrn, [*made.lines, *extra], bool(member))
+    header += extra
     if member:
         header.append(member)
     operative = rng.random() < 0.15
@@ -362,20 +454,49 @@ def make_document(
         medium=medium,
         doc_kind="operative report" if operative else "note",
         has_mrn=with_mrn,
+        carries=carries,
+    )
+
+
+def _carried(
+    patient: Patient, with_dob: bool, with_mrn: bool, lines: list[str], member: bool
+) -> tuple[str, ...]:
+    """What the lines written about the patient (before OCR damage) identify them by."""
+    text = "\n".join(lines)
+    return tuple(
+        what
+        for what, present in (
+            ("dob", with_dob),
+            ("mrn", with_mrn),
+            ("member", member),
+            ("phone", bool(patient.phone) and patient.phone in text),
+            ("address", bool(patient.address_line) and patient.address_line in text),
+            ("age", "Age:" in text or "AGE:" in text or "Edad:" in text),
+        )
+        if present
     )
 
 
 def make_documents(
-    rng: random.Random, registry: list[Patient], kinds: dict[str, str], count: int
+    rng: random.Random,
+    registry: list[Patient],
+    kinds: dict[str, str],
+    count: int,
+    with_dob_share: float = WITH_DOB,
 ) -> list[BenchDocument]:
     """``count`` documents: most about registered patients (traps over-represented), a sixth about
-    people who are not in the registry."""
+    people who are not in the registry. ``with_dob_share``: how often a header that may leave the
+    birth date out gives it (the same documents otherwise, so shares can be compared)."""
     outsiders = make_outsiders(rng, registry, count // 6)
     traps = [patient for patient in registry if kinds[patient.mrn] != "plain"]
-    documents = [make_document(rng, patient, None, kind, registry) for patient, kind in outsiders]
+    documents = [
+        make_document(rng, patient, None, kind, registry, with_dob_share)
+        for patient, kind in outsiders
+    ]
     while len(documents) < count:
         patient = rng.choice(traps) if rng.random() < 0.4 else rng.choice(registry)
-        documents.append(make_document(rng, patient, patient.mrn, kinds[patient.mrn], registry))
+        truth = patient.mrn
+        documents.append(make_document(rng, patient, truth, kinds[truth], registry, with_dob_share))
     rng.shuffle(documents)
     return documents
 

@@ -111,6 +111,38 @@ def _phone(rng: random.Random) -> str:
     return f"({rng.randint(201, 989)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}"
 
 
+STREETS = _split(
+    """Oak Maple Cedar Pine Elm Walnut Washington Lincoln Jefferson Madison Park Lake Hill Church
+Main Spring River Sunset Highland Meadow Forest Franklin Jackson Adams Ridge Willow Cherry Grant"""
+)
+STREET_KINDS = ("St", "Ave", "Rd", "Dr", "Ln", "Blvd", "Ct", "Way")
+TOWNS = (
+    ("Springfield", "IL", "627"),
+    ("Riverside", "CA", "925"),
+    ("Franklin", "TN", "370"),
+    ("Greenville", "SC", "296"),
+    ("Fairview", "OR", "970"),
+    ("Madison", "WI", "537"),
+    ("Clinton", "IA", "527"),
+    ("Salem", "MA", "019"),
+)
+
+
+def with_address(patient: Patient) -> Patient:
+    """``patient`` with a made-up home address fixed by the MRN, drawn apart from the bench's
+    random stream (so adding addresses changed no other document or patient). Twins and a
+    father and son copied from one record keep the household's address."""
+    rng = random.Random(f"address/{patient.mrn}")
+    town, state, zip_prefix = rng.choice(TOWNS)
+    return replace(
+        patient,
+        address_line=f"{rng.randint(1, 9899)} {rng.choice(STREETS)} {rng.choice(STREET_KINDS)}",
+        city=town,
+        state=state,
+        postal_code=f"{zip_prefix}{rng.randint(0, 99):02d}",
+    )
+
+
 def _last_name(rng: random.Random) -> str:
     roll = rng.random()
     if roll < 0.05:
@@ -160,7 +192,7 @@ def make_registry(
         kinds[patient.mrn] = kind
 
     while len(patients) < size:
-        base = _person(rng, f"{next(serial)}")
+        base = with_address(_person(rng, f"{next(serial)}"))
         roll = rng.random()
         if roll < 0.06:  # twins: same surname, birth date and phone; different first names
             add(base, "twin")
@@ -175,16 +207,14 @@ def make_registry(
             )
         elif roll < 0.12:  # namesakes: same name, different birth date
             add(base, "namesake")
-            add(
-                replace(
-                    base,
-                    mrn=f"{next(serial)}",
-                    birth_date=_birth_date(rng),
-                    middle_name=rng.choice(["", base.middle_name]),
-                    phone=_phone(rng),
-                ),
-                "namesake",
+            namesake = replace(
+                base,
+                mrn=f"{next(serial)}",
+                birth_date=_birth_date(rng),
+                middle_name=rng.choice(["", base.middle_name]),
+                phone=_phone(rng),
             )
+            add(with_address(namesake), "namesake")  # another household
         elif roll < 0.14:  # father and son: same full name, a generation apart
             add(base, "junior")
             son_birth = base.birth_date + dt.timedelta(days=rng.randint(8000, 12000))
@@ -233,8 +263,9 @@ def make_outsiders(
             outsiders.append((outsider, "outsider twin"))
         elif roll < 0.45 and swapped is not None:  # a namesake born on the day/month-swapped date
             outsider = replace(model, mrn=mrn, birth_date=swapped, phone=_phone(rng))
-            outsiders.append((outsider, "outsider swapped-date namesake"))
-        elif roll < 0.55:  # a namesake born a digit away
+            outsiders.append((with_address(outsider), "outsider swapped-date namesake"))
+        elif roll < 0.55:  # a namesake born a digit away, of the same household (phone, address
+            # and family-plan member ID): nothing on a page without the birth date tells them apart
             year = model.birth_date.year + rng.choice((-10, -1, 1, 10))
             born = model.birth_date
             day = born.day if born.month != 2 or born.day < 29 else 28  # 29 February
@@ -242,7 +273,7 @@ def make_outsiders(
             outsiders.append((outsider, "outsider near-date namesake"))
         elif roll < 0.7:  # a namesake of a registered patient
             outsider = replace(model, mrn=mrn, birth_date=_birth_date(rng), phone=_phone(rng))
-            outsiders.append((outsider, "outsider namesake"))
+            outsiders.append((with_address(outsider), "outsider namesake"))
         else:
-            outsiders.append((_person(rng, mrn), "outsider"))
+            outsiders.append((with_address(_person(rng, mrn)), "outsider"))
     return outsiders
