@@ -191,7 +191,7 @@ def score_patient(patient: Patient, found: DocumentIdentifiers) -> CandidateScor
     )
     phone = normalise_phone(patient.phone)
     phone_agrees = bool(phone) and phone in found.phones
-    address = normalise_address(patient.address_line)
+    address = normalise_address(patient.address_line) if found.addresses else ""
     address_agrees = bool(address) and address in {
         normalise_address(line) for line in found.addresses
     }

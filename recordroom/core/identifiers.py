@@ -154,6 +154,7 @@ _STREET_DIRECTIONS = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def normalise_address(address: str) -> str:
     """The comparable form of a street address: its house number and the first word of the
     street's name (``12 N. Oak St, Springfield`` → ``12 oak``), OCR letters in the number read as
