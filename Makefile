@@ -22,6 +22,7 @@ bench: setup
 	.venv/bin/python -m bench.storage
 	.venv/bin/python -m bench.dedupe
 	.venv/bin/python -m bench.audit
+	.venv/bin/python -m bench.scale
 
 model: setup
 	.venv/bin/python -m training.train

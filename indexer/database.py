@@ -7,7 +7,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -28,6 +28,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Connection) -> None:
+    """A transaction of ``Database.write_session`` takes SQLite's one write lock at once (waiting
+    up to the busy timeout), so a read at its start can never find the database changed under it
+    when it comes to write (which SQLite refuses, without waiting). Other transactions are begun
+    by the driver, at their first write, as before."""
+    if connection.get_execution_options().get("sqlite_immediate", False):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -42,6 +51,7 @@ def make_engine(url: str) -> Engine:
             ensure_private_file(Path(database))
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
@@ -67,9 +77,17 @@ class Database:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(
+            self.engine.execution_options(sqlite_immediate=True), expire_on_commit=False
+        )
 
     def session(self) -> Session:
         return self.sessions()
+
+    def write_session(self) -> Session:
+        """A session for a transaction that writes after it reads (on SQLite: ``BEGIN
+        IMMEDIATE``; on PostgreSQL the same as ``session``)."""
+        return self.write_sessions()
 
     def migrate(self) -> None:
         migrate(self.engine)

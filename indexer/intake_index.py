@@ -1,5 +1,5 @@
-"""The index as intake sees it (``IntakeIndex``): jobs, duplicates, the registry, saving documents.
-Each call opens and closes its own session, so none stays open while a file is OCR'd."""
+"""The index as intake sees it (``IntakeIndex``): the job queue, duplicates, the registry, saving
+documents. Each call opens and closes its own session, so none stays open while a file is OCR'd."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from indexer import documents as doc_index
@@ -19,6 +20,8 @@ from recordroom.core import (
     DocumentKeys,
     IngestOutcome,
     Job,
+    LeaseLostError,
+    MailOrigin,
     NearDuplicateCandidate,
     PatientRegistry,
 )
@@ -35,19 +38,68 @@ class SqlIntakeIndex:
         self.database = database
         self.on_saved = on_saved
 
-    def open_job(self, claim_name: str, source_name: str) -> Job:
-        with self.database.session() as session:
-            row = jobs.open_job(session, claim_name, source_name)
-            return Job(
-                id=row.id,
-                source_name=row.source_name,
-                attempts=row.attempts,
-                outcome=None if row.status == jobs.CLAIMED else outcome_of(row),
+    def enqueue(
+        self,
+        claim_name: str,
+        source_name: str,
+        sha256: str,
+        original_key: str,
+        origin: MailOrigin | None = None,
+    ) -> Job:
+        with self.database.write_session() as session:
+            origin_json = origin.to_json() if origin is not None else None
+            row = jobs.enqueue(session, claim_name, source_name, sha256, original_key, origin_json)
+            session.commit()
+            return job_of(row)
+
+    def record_outcome(self, claim_name: str, source_name: str, outcome: IngestOutcome) -> Job:
+        with self.database.write_session() as session:
+            row = jobs.job_for_claim(session, claim_name)
+            if row is None:
+                row = JobRow(claim_name=claim_name, source_name=source_name, status=jobs.QUEUED)
+                session.add(row)
+                session.flush()
+            if row.status == jobs.QUEUED:
+                jobs.finish(session, row.id, None, outcome.status, reason=outcome.reason)
+            session.commit()
+            session.refresh(row)
+            return job_of(row)
+
+    def take_job(
+        self, worker: str, lease_seconds: float, *, job_id: int | None = None
+    ) -> Job | None:
+        with self.database.write_session() as session:
+            taken = jobs.take(session, worker, lease_seconds, job_id=job_id)
+            return None if taken is None else job_of(taken[0], lease=taken[1])
+
+    def renew_lease(self, job: Job, lease_seconds: float) -> bool:
+        with self.database.write_session() as session:
+            return jobs.renew(session, job.id, job.lease or "", lease_seconds)
+
+    def release_job(
+        self, job: Job, *, retry_in_seconds: float = 0.0, failure: str | None = None
+    ) -> None:
+        with self.database.write_session() as session:
+            jobs.release(
+                session,
+                job.id,
+                job.lease or "",
+                retry_in_seconds=retry_in_seconds,
+                failure=failure,
             )
 
-    def release_attempt(self, job: Job) -> None:
+    def held_leases(self) -> Sequence[tuple[int, str]]:
         with self.database.session() as session:
-            jobs.uncount_attempt(session, session.get_one(JobRow, job.id))
+            return jobs.held_leases(session)
+
+    def job_outcome(self, job_id: int) -> IngestOutcome | None:
+        with self.database.session() as session:
+            row = session.get_one(JobRow, job_id)
+            return None if row.status == jobs.QUEUED else outcome_of(row)
+
+    def unfinished_jobs(self) -> int:
+        with self.database.session() as session:
+            return jobs.unfinished(session)
 
     def find_duplicate(self, sha256: str) -> str | None:
         with self.database.session() as session:
@@ -72,22 +124,60 @@ class SqlIntakeIndex:
         sha256: str | None = None,
         documents: Sequence[Document] = (),
         keys: Mapping[str, DocumentKeys] | None = None,
-    ) -> None:
-        with self.database.session() as session:
+    ) -> IngestOutcome:
+        with self.database.write_session() as session:
+            if documents:
+                outcome = _stored_meanwhile(session, outcome, sha256 or "") or outcome
+            if outcome.status == "duplicate":
+                documents = ()
             for document in documents:
                 doc_index.add_document(session, document, keys=(keys or {}).get(document.id))
-            row = session.get_one(JobRow, job.id)
-            jobs.finish_job(
-                row,
+            finished = jobs.finish(
+                session,
+                job.id,
+                job.lease,
                 outcome.status,
                 sha256=sha256,
                 document_ids=outcome.document_ids,
                 duplicate_of=outcome.duplicate_of,
                 reason=outcome.reason,
             )
+            if not finished:
+                session.rollback()
+                raise LeaseLostError(
+                    f"job {job.id} was taken over by another worker after this one's lease ran "
+                    "out; this worker's result is dropped"
+                )
             if documents and self.on_saved is not None:
                 self.on_saved(session, documents)
             session.commit()
+            return outcome
+
+
+def _stored_meanwhile(
+    session: Session, outcome: IngestOutcome, sha256: str
+) -> IngestOutcome | None:
+    """A duplicate outcome when another job stored this file since the duplicate check (two
+    copies worked at once on two machines); the lock makes the second committer wait and see."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(int(sha256[:15], 16))))
+    known = doc_index.document_for_sha256(session, sha256)
+    if known is None:
+        return None
+    return IngestOutcome(file=outcome.file, status="duplicate", duplicate_of=known)
+
+
+def job_of(row: JobRow, lease: str | None = None) -> Job:
+    return Job(
+        id=row.id,
+        source_name=row.source_name,
+        sha256=row.sha256,
+        original_key=row.original_key,
+        lease=lease,
+        failures=row.failures,
+        outcome=None if row.status == jobs.QUEUED else outcome_of(row),
+        origin=MailOrigin.from_json(row.origin) if row.origin else None,
+    )
 
 
 def outcome_of(row: JobRow) -> IngestOutcome:

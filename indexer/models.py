@@ -131,9 +131,11 @@ class MailMessageRow(Base):
 
 
 class JobRow(Base):
-    """One incoming file: claimed, then done, duplicate or quarantined. The intake queue."""
+    """One incoming file: queued (its original safe in the object store), leased by a worker,
+    then stored, duplicate or quarantined. The intake queue."""
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_status_id", "status", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     claim_name: Mapped[str] = mapped_column(String(600), unique=True)
@@ -143,7 +145,12 @@ class JobRow(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     document_ids: Mapped[str] = mapped_column(String(2000), default="")  # "id1,id2"
     duplicate_of: Mapped[str | None] = mapped_column(String(32))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # times a worker took it
+    original_key: Mapped[str | None] = mapped_column(String(256))
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failures the file caused
+    leased_by: Mapped[str | None] = mapped_column(String(200))  # the lease token of one take
+    lease_expires_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    origin: Mapped[str | None] = mapped_column(Text)  # the e-mail it came in (JSON), if any
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 

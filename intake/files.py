@@ -6,10 +6,9 @@ Nothing here deletes an original before its copy is safely somewhere else.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import errno
-import json
 import os
+import socket
 import stat
 import time
 import uuid
@@ -150,11 +149,48 @@ class SettleTracker:
         return len(self._seen)
 
 
+def process_identity() -> str:
+    """This process as the owner of claim slots: host, process id and the process's start time
+    (so a later process that reuses the id is not mistaken for it)."""
+    return f"{_host()}.{os.getpid()}.{_start_time(os.getpid())}"
+
+
+def _host() -> str:
+    return socket.gethostname().replace(".", "-").replace("/", "-")[:60] or "host"
+
+
+def _start_time(pid: int) -> str:
+    """The process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or ``-``
+    where there is no such process (or no /proc)."""
+    try:
+        line = Path(f"/proc/{pid}/stat").read_text(encoding="ascii")
+    except OSError:
+        return "-"
+    return line.rsplit(")", 1)[1].split()[19]
+
+
+def owner_gone(owner: str, stale_after: float, age: float) -> bool:
+    """Whether the process ``owner`` (a ``process_identity``) that made a slot or holds a lease is
+    provably gone: on this host, no process with its id and start time runs; on another host (a
+    shared inbox), what it left is older than ``stale_after`` seconds. A slot of an older
+    version names no owner: it is recovered."""
+    parts = owner.split(".")
+    if len(parts) != 3:
+        return True
+    host, pid, started = parts
+    if host != _host():
+        return age > stale_after
+    if not pid.isdigit():
+        return True
+    return _start_time(int(pid)) != started
+
+
 def claim_slot(processing_dir: Path, source_name: str) -> Path:
     """A fresh folder in processing for one claimed file, which keeps its own name inside it (so
-    messages about the file name it as the sender did)."""
+    messages about the file name it as the sender did). The folder's name is the claim's id and
+    its owner: ``ID.HOST.PID.START``."""
     make_private_dir(processing_dir)
-    slot = processing_dir / uuid.uuid4().hex[:16]
+    slot = processing_dir / f"{uuid.uuid4().hex[:16]}.{process_identity()}"
     slot.mkdir(mode=PRIVATE_DIR)
     os.chmod(slot, PRIVATE_DIR)
     name = Path(source_name).name or "unnamed"
@@ -162,32 +198,66 @@ def claim_slot(processing_dir: Path, source_name: str) -> Path:
 
 
 def claim_name(claimed: Path) -> str:
-    """The claim's identity in the job table: its slot and file name."""
-    return f"{claimed.parent.name}/{claimed.name}"
+    """The claim's identity in the job table: its slot's id (not its owner, which changes when a
+    watcher recovers a dead one's slot) and file name."""
+    return f"{claimed.parent.name.split('.', 1)[0]}/{claimed.name}"
+
+
+def _slots(processing_dir: Path) -> list[Path]:
+    if not processing_dir.is_dir():
+        return []
+    return sorted(slot for slot in processing_dir.iterdir() if slot.is_dir())
+
+
+def _files_in(slot: Path) -> list[Path]:
+    try:
+        return sorted(
+            p
+            for p in slot.iterdir()
+            if not p.name.startswith(".") and (p.is_symlink() or not p.is_dir())
+        )
+    except FileNotFoundError:
+        return []
 
 
 def claimed_files(processing_dir: Path) -> list[Path]:
     """The files sitting in processing (left by a crash, or being worked on)."""
-    if not processing_dir.is_dir():
-        return []
-    return sorted(
-        path
-        for slot in processing_dir.iterdir()
-        if slot.is_dir()
-        for path in slot.iterdir()
-        if not path.name.startswith(".") and (path.is_symlink() or not path.is_dir())
-    )
+    return [path for slot in _slots(processing_dir) for path in _files_in(slot)]
 
 
-def sweep_slots(processing_dir: Path) -> None:
-    """Remove slots a crash left empty or holding only a half-copied file (its source remains)."""
-    if not processing_dir.is_dir():
-        return
-    for slot in processing_dir.iterdir():
-        if slot.is_dir() and not any(not p.name.startswith(".") for p in slot.iterdir()):
-            for partial in slot.iterdir():
-                partial.unlink()
-            slot.rmdir()
+def orphaned_slots(processing_dir: Path, stale_after: float) -> list[Path]:
+    """Slots whose owner is gone (see ``owner_gone``), and this process's own."""
+    now = time.time()
+    orphaned = []
+    for slot in _slots(processing_dir):
+        owner = slot.name.split(".", 1)[1] if "." in slot.name else ""
+        try:
+            age = now - slot.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if owner == process_identity() or owner_gone(owner, stale_after, age):
+            orphaned.append(slot)
+    return orphaned
+
+
+def adopt(slot: Path) -> list[Path]:
+    """Make a gone owner's slot this process's by renaming it (atomic: of several watchers
+    recovering at once, one wins); its files, or none if another watcher won. A slot left empty
+    or holding only a half-copied file (whose source remains) is removed."""
+    mine = slot.with_name(f"{slot.name.split('.', 1)[0]}.{process_identity()}")
+    if mine != slot:
+        try:
+            os.rename(slot, mine)
+        except OSError:  # gone: another watcher adopted it first
+            return []
+        fsync_dir(slot.parent)
+    found = _files_in(mine)
+    if not found:
+        for partial in mine.iterdir():
+            partial.unlink()
+        with contextlib.suppress(OSError):
+            mine.rmdir()
+    return found
 
 
 def claim(path: Path, processing_dir: Path, source_name: str) -> Path | None:
@@ -217,7 +287,7 @@ def write_in(data: bytes, processing_dir: Path, name: str, origin: MailOrigin | 
     message it came in written beside it first, both durable before the claim is visible."""
     target = claim_slot(processing_dir, name)
     if origin is not None:
-        write_private(target.parent / ORIGIN_NAME, _origin_json(origin).encode())
+        write_private(target.parent / ORIGIN_NAME, origin.to_json().encode())
     write_private(target, data)
     fsync_dir(target.parent)
     return target
@@ -226,35 +296,9 @@ def write_in(data: bytes, processing_dir: Path, name: str, origin: MailOrigin | 
 def read_origin(claimed: Path) -> MailOrigin | None:
     """The e-mail a claimed file came in, if it came by e-mail."""
     try:
-        data = json.loads((claimed.parent / ORIGIN_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        return MailOrigin.from_json((claimed.parent / ORIGIN_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError, KeyError):
         return None
-    received = data.get("received_at")
-    return MailOrigin(
-        mailbox=data["mailbox"],
-        message_id=data["message_id"],
-        from_address=data["from_address"],
-        subject=data["subject"],
-        received_at=dt.datetime.fromisoformat(received) if received else None,
-        fax_number=data.get("fax_number"),
-        csid=data.get("csid"),
-        page_count=data.get("page_count"),
-    )
-
-
-def _origin_json(origin: MailOrigin) -> str:
-    return json.dumps(
-        {
-            "mailbox": origin.mailbox,
-            "message_id": origin.message_id,
-            "from_address": origin.from_address,
-            "subject": origin.subject,
-            "received_at": origin.received_at.isoformat() if origin.received_at else None,
-            "fax_number": origin.fax_number,
-            "csid": origin.csid,
-            "page_count": origin.page_count,
-        }
-    )
 
 
 def quarantine(path: Path, quarantine_dir: Path, source_name: str, reason: str) -> Path:

@@ -1,12 +1,20 @@
-"""The consumer: one claimed file through every stage, as a sequence of small named steps.
+"""The consumer, in two halves joined by the job queue.
 
-    check the file → hash it → known? (duplicate) → OCR → classify and split → re-sent fax?
-    → store original and searchable PDF (a re-sent copy: marked, or skipped by setting)
-    → index documents and finish the job in one commit
-    → only then remove the claimed file
+The hand-off (the watcher, ``ingest``, the mail fetcher): claim a file → check it → hash it → put
+the original into the object store → enqueue a job (with the e-mail it came in) and commit → only
+then remove the claimed file.
 
-A crash at any point leaves the file in the processing folder; ``recover`` runs it again, and a
-file whose job was already committed is only removed, so every file is processed exactly once.
+A worker (in the watcher's process, or ``recordroom worker`` on any machine): take a job under a
+lease → copy its original from the store into a private working folder → known? (duplicate) → OCR
+→ classify and split → re-sent fax? (marked, or skipped by setting) → store the derivatives →
+index the documents and finish the job in one commit that also checks the lease is still this
+worker's.
+
+A crash before the hand-off's commit leaves the file in the processing folder (``recover`` hands
+it off again); a worker killed mid-job leaves its job queued under a lease that runs out, and
+another worker takes it. Neither counts against the file: only a failure the file caused (the
+OCR engine crashed or timed out on it) does, and after ``max_file_failures`` of those it is
+quarantined. So every file is processed exactly once.
 """
 
 from __future__ import annotations
@@ -14,6 +22,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import logging
+import math
+import os
+import shutil
+import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -31,10 +43,12 @@ from recordroom.core import (
     IngestStatus,
     IntakeIndex,
     Job,
+    LeaseLostError,
     MailOrigin,
     NearDuplicateCandidate,
     ObjectStore,
     OcrEngine,
+    OcrFailedOnFileError,
     OcrResult,
     PatientMatch,
     QuarantineError,
@@ -45,12 +59,18 @@ from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
 from recordroom.core.keys import derivative_key, original_key
 from recordroom.core.models import RESENT_REASON
+from recordroom.core.private import make_private_dir, sweep_work_dirs
 from recordroom.core.settings import Settings
 
 log = logging.getLogger("recordroom.intake")
 
-MAX_ATTEMPTS = 3
 NEAR_DUPLICATE_WINDOW = dt.timedelta(days=30)
+RETRY_SECONDS = 30.0  # a job given back after a failure waits this long before it is taken again
+JOB_COPY_PREFIX = "recordroom-job-"  # under the work folder: private copies of originals
+
+# The files being handed off or worked on in this process, by SHA-256 (see ``_hash_lock``).
+_LOCKS: dict[str, tuple[threading.Lock, int]] = {}
+_LOCKS_GUARD = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,8 +99,7 @@ class Pipeline:
         self.store = store
         self.ocr = ocr
         self.classifier = classifier
-        self._locks: dict[str, tuple[threading.Lock, int]] = {}
-        self._locks_guard = threading.Lock()
+        self.worker_name = files.process_identity()
 
     # -- entry points -------------------------------------------------------------------------
 
@@ -91,75 +110,147 @@ class Pipeline:
     def ingest_each(self, paths: Sequence[Path]) -> Iterator[IngestOutcome]:
         """``ingest_paths`` one outcome at a time, in the order of ``paths``, while the files
         run several at once, their pages sharing the OCR workers, and finish in that order
-        (``intake.burst``). A failure that is not the file's (engine, storage) leaves it in
-        processing for ``recover`` and stops none of the others; it is raised once they are done."""
+        (``intake.burst``). Each is handed off (original stored, job queued), then its job is
+        worked here. A failure that is not the file's (engine, storage) leaves its job queued for
+        a worker and stops none of the others; it is raised once they are done."""
         return burst.run_in_order(
             paths, self._ingest_one, at_once=burst.files_at_once(self.settings)
         )
 
     def _ingest_one(self, path: Path, turn: burst.Turn) -> IngestOutcome:
-        claimed = files.copy_in(path, self.settings.processing_dir)
-        return replace(self.process(claimed, turn=turn), file=str(path))
+        job = self.hand_off(files.copy_in(path, self.settings.processing_dir), path.name)
+        return replace(self.finish_own(job, turn=turn), file=str(path))
 
-    def take_from_inbox(self, path: Path) -> IngestOutcome | None:
-        """Claim a settled inbox file and process it; None if another worker claimed it first."""
+    def ingest_claimed(self, claimed: Path, source_name: str, origin: MailOrigin) -> IngestOutcome:
+        """Hand off a file written into processing (an e-mail attachment) and work its job to the
+        end: the caller acts on the outcome (moves the message) only once it is committed."""
+        return self.finish_own(self.hand_off(claimed, source_name, origin))
+
+    def take_from_inbox(self, path: Path) -> Job | None:
+        """Claim a settled inbox file and hand it off; None if another watcher claimed it first."""
         source_name = str(path.relative_to(self.settings.inbox))
         claimed = files.claim(path, self.settings.processing_dir, source_name)
-        return None if claimed is None else self.process(claimed, source_name)
+        return None if claimed is None else self.hand_off(claimed, source_name)
 
-    def recover(self) -> list[IngestOutcome]:
-        """Finish the files a crash left in the processing folder."""
-        files.sweep_slots(self.settings.processing_dir)
-        leftovers = files.claimed_files(self.settings.processing_dir)
+    def recover(self) -> list[Job]:
+        """Hand off again the files an interrupted hand-off left in processing: this process's
+        own, and those of watchers that are provably gone (several may share the inbox)."""
+        stale_after = 5 * self.settings.job_lease_seconds
+        leftovers = [
+            path
+            for slot in files.orphaned_slots(self.settings.processing_dir, stale_after)
+            for path in files.adopt(slot)
+        ]
         if leftovers:
-            log.info(
-                "recovering %d file(s) left in processing by an interrupted run", len(leftovers)
-            )
-        return [self.process(path) for path in leftovers]
+            log.info("handing off %d file(s) an interrupted run left in processing", len(leftovers))
+        return [self.hand_off(path, path.name) for path in leftovers]
 
     def classify_file(self, path: Path) -> tuple[OcrResult, Classification]:
         """OCR and classify one file where it lies, storing nothing (``recordroom classify``)."""
         ocr = self.ocr.extract(path, make_searchable_pdf=False)
         return ocr, self._classify(ocr)
 
-    # -- one file -----------------------------------------------------------------------------
+    def work_next(self) -> bool:
+        """Take the oldest waiting job and work it; False if there was none to take. A failure
+        that is not the file's (storage, database, a missing OCR engine) gives the job back and
+        is raised."""
+        job = self.index.take_job(self.worker_name, self.settings.job_lease_seconds)
+        if job is None:
+            return False
+        with contextlib.suppress(OcrFailedOnFileError, LeaseLostError):  # counted, or dropped
+            self.run_job(job)
+        return True
 
-    def process(
-        self,
-        claimed: Path,
-        source_name: str | None = None,
-        origin: MailOrigin | None = None,
-        *,
-        turn: burst.Turn | None = None,
-    ) -> IngestOutcome:
-        """Run one claimed file through; ``source_name`` is where it came from in the inbox,
-        ``origin`` the e-mail it came in (also read from beside the claimed file, for a file a
-        crash left in processing). ``turn``, in a burst, is entered before the file is checked
-        against what is stored and stored."""
+    def work_until_idle(self) -> None:
+        """Work jobs until none is left to take (``watch --once``)."""
+        self.reclaim_dead_leases()
+        while self.work_next():
+            pass
+
+    def reclaim_dead_leases(self) -> None:
+        """Give back the jobs held by workers of this host that are provably gone (killed, or
+        the machine restarted), without waiting for their leases to run out; not counted against
+        the files. Another host's leases are left to run out."""
+        for job_id, token in self.index.held_leases():
+            owner = token.split("/", 1)[0]
+            if owner != self.worker_name and files.owner_gone(owner, math.inf, 0.0):
+                log.info("job %s: its worker is gone; back to the queue", job_id)
+                self.index.release_job(Job(id=job_id, source_name="", lease=token))
+
+    def finish_own(self, job: Job, *, turn: burst.Turn | None = None) -> IngestOutcome:
+        """Work one's own job to its end (``ingest``, mail); if another worker holds it, wait.
+        ``turn``, in a burst, is entered before the file is checked against what is stored."""
+        while job.outcome is None:
+            taken = self.index.take_job(
+                self.worker_name, self.settings.job_lease_seconds, job_id=job.id
+            )
+            outcome = None
+            if taken is not None:
+                with contextlib.suppress(LeaseLostError):
+                    outcome = self.run_job(taken, turn=turn)
+                turn = None  # a turn is entered once
+            else:
+                threading.Event().wait(0.2)
+            job = replace(job, outcome=outcome or self.index.job_outcome(job.id))
+        return job.outcome
+
+    def sweep_work_dir(self) -> None:
+        """Remove private copies of originals left by killed processes of this host."""
+        swept = sweep_work_dirs(self.settings.work_dir, JOB_COPY_PREFIX)
+        if swept:
+            log.info("removed %d job working folder(s) left by an interrupted run", swept)
+
+    # -- the hand-off -------------------------------------------------------------------------
+
+    def hand_off(self, claimed: Path, source_name: str, origin: MailOrigin | None = None) -> Job:
+        """Put a claimed file's original into the store and queue its job (one commit), then
+        remove the claimed copy. A link, or a file too large to take, is quarantined here.
+        ``origin``: the e-mail it came in (else read from beside the claimed file)."""
         origin = origin or files.read_origin(claimed)
-        job = self.index.open_job(files.claim_name(claimed), source_name or claimed.name)
-        if job.outcome is not None:
-            # Committed before a crash that came before the file was removed.
-            files.remove_claimed(claimed)
-            return job.outcome
-        source_name = job.source_name
+        claim = files.claim_name(claimed)
         try:
             files.check_plain_file(claimed, source_name)
-            if job.attempts > MAX_ATTEMPTS:
-                raise QuarantineError(
-                    f"{source_name} could not be finished {MAX_ATTEMPTS} times in a row "
-                    "(the program was interrupted or the OCR engine failed each time); "
-                    "check the file and drop it in the inbox again"
-                )
-            outcome = self._process_job(job, claimed, source_name, origin, turn)
+            check_size(claimed, source_name, self.settings.max_file_mb)
         except QuarantineError as error:
-            outcome = self._quarantine(job, claimed, source_name, str(error))
-        except StorageError:
-            # The object store is down or refusing: not the file's fault, so this attempt does
-            # not count towards quarantine; the file waits in processing for a retry.
-            self.index.release_attempt(job)
-            raise
+            files.quarantine(claimed, self.settings.quarantine_dir, source_name, str(error))
+            outcome = IngestOutcome(file=source_name, status="quarantined", reason=str(error))
+            job = self.index.record_outcome(claim, source_name, outcome)
+        else:
+            sha256 = file_sha256(claimed)
+            key = original_key(sha256)
+            with self._hash_lock(sha256):  # two copies handed off at once: one put
+                if not self.store.exists(key):
+                    self.store.put_file(key, claimed, {"kind": "original", "sha256": sha256})
+            job = self.index.enqueue(claim, source_name, sha256, key, origin)
         files.remove_claimed(claimed)
+        log.info("job %s: queued", job.id)
+        return job
+
+    # -- one job ------------------------------------------------------------------------------
+
+    def run_job(self, job: Job, *, turn: burst.Turn | None = None) -> IngestOutcome:
+        """Work one leased job to its outcome. The lease is renewed while the file is worked on.
+        A failure the file caused is counted and raised (``OcrFailedOnFileError``); any other
+        failure gives the job back uncounted (to be taken again in ``RETRY_SECONDS``) and is
+        raised."""
+        try:
+            with self._lease_kept(job), self._private_copy(job) as path:
+                try:
+                    outcome = self._process_job(job, path, turn)
+                except QuarantineError as error:
+                    outcome = self._quarantine(job, path, str(error))
+                except OcrFailedOnFileError as error:
+                    outcome = self._file_failed(job, path, error)
+        except LeaseLostError:
+            log.warning("job %s: lease taken over by another worker; result dropped", job.id)
+            raise
+        except OcrFailedOnFileError:
+            raise
+        except BaseException as error:
+            log.error("job %s: %s; it goes back to the queue", job.id, type(error).__name__)
+            with contextlib.suppress(Exception):
+                self.index.release_job(job, retry_in_seconds=RETRY_SECONDS)
+            raise
         log.info(
             "job %s: %s, %d page(s), document %s",
             job.id,
@@ -169,88 +260,129 @@ class Pipeline:
         )
         return outcome
 
-    def _process_job(
-        self,
-        job: Job,
-        claimed: Path,
-        source: str,
-        origin: MailOrigin | None,
-        turn: burst.Turn | None,
-    ) -> IngestOutcome:
-        size = check_size(claimed, source, self.settings.max_file_mb)
-        sha256 = file_sha256(claimed)
+    @contextlib.contextmanager
+    def _lease_kept(self, job: Job) -> Iterator[None]:
+        """Renew the job's lease every third of its length while the block runs."""
+        done = threading.Event()
+        seconds = self.settings.job_lease_seconds
+
+        def renew() -> None:
+            while not done.wait(seconds / 3):
+                try:
+                    if not self.index.renew_lease(job, seconds) and not done.is_set():
+                        log.warning("job %s: lease lost to another worker", job.id)
+                        return
+                except Exception as error:  # the database is away: try again next time
+                    log.warning("job %s: lease not renewed (%s)", job.id, type(error).__name__)
+
+        renewer = threading.Thread(target=renew, name=f"lease-{job.id}", daemon=True)
+        renewer.start()
+        try:
+            yield
+        finally:
+            done.set()
+            renewer.join()
+
+    @contextlib.contextmanager
+    def _private_copy(self, job: Job) -> Iterator[Path]:
+        """The job's original, read from the store into a private folder under the home (named
+        after this process, so a later start can sweep what a killed one left)."""
+        work_dir = make_private_dir(self.settings.work_dir)
+        prefix = f"{JOB_COPY_PREFIX}{os.getpid()}-"
+        folder = Path(tempfile.mkdtemp(prefix=prefix, dir=work_dir))
+        try:
+            path = folder / (Path(job.source_name).name or "unnamed")
+            path.write_bytes(self.store.get(job.original_key or ""))
+            if file_sha256(path) != job.sha256:
+                raise StorageError(
+                    f"the stored original of job {job.id} ({job.original_key}) does not match "
+                    "its SHA-256; run `recordroom storage verify`"
+                )
+            yield path
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _file_failed(self, job: Job, path: Path, error: OcrFailedOnFileError) -> IngestOutcome:
+        """The OCR engine crashed or timed out on this file: count it; quarantine the file once
+        it has failed ``max_file_failures`` times, else give the job back and raise."""
+        failures = job.failures + 1
+        if failures >= self.settings.max_file_failures:
+            reason = (
+                f"{job.source_name} could not be read: the OCR engine failed on it {failures} "
+                f"times (last: {error}); check the file and drop it in the inbox again"
+            )
+            return self._quarantine(job, path, reason)
+        self.index.release_job(job, retry_in_seconds=RETRY_SECONDS, failure=str(error))
+        raise error
+
+    def _process_job(self, job: Job, path: Path, turn: burst.Turn | None) -> IngestOutcome:
+        source = job.source_name
+        size = check_size(path, source, self.settings.max_file_mb)
+        sha256 = job.sha256 or file_sha256(path)
         if turn is not None:
             # In a burst the hash lock is taken in the file's turn, for its last step: held while
             # the file is read, it could make a copy wait on a later one waiting for its turn.
-            return self._process_new(job, claimed, source, sha256, size, origin, turn)
+            return self._process_new(job, path, source, sha256, size, turn)
         with self._hash_lock(sha256):
-            return self._process_new(job, claimed, source, sha256, size, origin, None)
+            return self._process_new(job, path, source, sha256, size, None)
 
     @contextlib.contextmanager
     def _hash_lock(self, sha256: str) -> Iterator[None]:
-        """Two copies of one file taken at once by two threads: the second waits, then sees the
-        first as stored and records itself as a duplicate."""
-        with self._locks_guard:
-            lock, users = self._locks.get(sha256, (threading.Lock(), 0))
-            self._locks[sha256] = (lock, users + 1)
+        """Two copies of one file taken at once by two threads (of any pipeline of this process:
+        the watcher's workers, the mail fetchers): the second waits, then sees the first as
+        stored and records itself as a duplicate (or, handing off, does not put it again)."""
+        with _LOCKS_GUARD:
+            lock, users = _LOCKS.get(sha256, (threading.Lock(), 0))
+            _LOCKS[sha256] = (lock, users + 1)
         try:
             with lock:
                 yield
         finally:
-            with self._locks_guard:
-                lock, users = self._locks[sha256]
+            with _LOCKS_GUARD:
+                lock, users = _LOCKS[sha256]
                 if users == 1:
-                    del self._locks[sha256]
+                    del _LOCKS[sha256]
                 else:
-                    self._locks[sha256] = (lock, users - 1)
+                    _LOCKS[sha256] = (lock, users - 1)
 
     def _process_new(
         self,
         job: Job,
-        claimed: Path,
+        path: Path,
         source: str,
         sha256: str,
         size: int,
-        origin: MailOrigin | None,
         turn: burst.Turn | None,
     ) -> IngestOutcome:
         known = self.index.find_duplicate(sha256)
         if known is not None:
             return self._duplicate(job, source, sha256, known)
-        prepared = self._prepare(claimed, sha256, size)
+        prepared = self._prepare(path, sha256, size)
         if turn is None:
-            return self._finish(job, claimed, source, prepared, origin)
+            return self._finish(job, source, prepared)
         with turn, self._hash_lock(sha256):
             known = self.index.find_duplicate(sha256)  # a copy stored while this one was read
             if known is not None:
                 return self._duplicate(job, source, sha256, known)
-            return self._finish(job, claimed, source, prepared, origin)
+            return self._finish(job, source, prepared)
 
     def _duplicate(self, job: Job, source: str, sha256: str, known: str) -> IngestOutcome:
         outcome = IngestOutcome(file=source, status="duplicate", duplicate_of=known)
-        self.index.finish_job(job, outcome, sha256=sha256)
-        return outcome
+        return self.index.finish_job(job, outcome, sha256=sha256)
 
-    def _finish(
-        self,
-        job: Job,
-        claimed: Path,
-        source: str,
-        prepared: _Prepared,
-        origin: MailOrigin | None,
-    ) -> IngestOutcome:
-        """Mark re-sent copies, store the file and index its documents."""
+    def _finish(self, job: Job, source: str, prepared: _Prepared) -> IngestOutcome:
+        """Mark re-sent copies, store the derivatives and index the documents."""
         sha256 = prepared.sha256
         found = [
             self._near_duplicate(document, prepared)
-            for document in self._documents(source, prepared, origin)
+            for document in self._documents(source, prepared, job.origin)
         ]
         copy_of = next((d.duplicate_of for d, _ in found if d.duplicate_of), None)
         if self.settings.near_duplicates == "skip":
             found = [(d, keys) for d, keys in found if d.duplicate_of is None]
         documents = [d for d, _ in found]
         if documents:
-            self._store(claimed, prepared, documents)
+            self._store_derivatives(prepared, documents)
         ids = tuple(d.id for d in documents)
         status: IngestStatus = "near_duplicate" if copy_of else "stored"
         outcome = IngestOutcome(
@@ -261,15 +393,14 @@ class Pipeline:
             duplicate_of=copy_of,
             document_ids=ids,
         )
-        self.index.finish_job(
+        return self.index.finish_job(
             job, outcome, sha256=sha256, documents=documents, keys={d.id: k for d, k in found}
         )
-        return outcome
 
-    def _prepare(self, claimed: Path, sha256: str, size: int) -> _Prepared:
-        ocr = self.ocr.extract(claimed, make_searchable_pdf=True)
+    def _prepare(self, path: Path, sha256: str, size: int) -> _Prepared:
+        ocr = self.ocr.extract(path, make_searchable_pdf=True)
         if not ocr.pages:
-            raise EmptyFileError(f"{claimed.name} has no pages")
+            raise EmptyFileError(f"{path.name} has no pages")
         return _Prepared(sha256=sha256, size=size, ocr=ocr, classification=self._classify(ocr))
 
     def _near_duplicate(
@@ -365,10 +496,9 @@ class Pipeline:
             )
         return documents
 
-    def _store(self, claimed: Path, prepared: _Prepared, documents: list[Document]) -> None:
+    def _store_derivatives(self, prepared: _Prepared, documents: list[Document]) -> None:
+        """The original is in the store since the hand-off; what OCR made is added beside it."""
         key = original_key(prepared.sha256)
-        if not self.store.exists(key):
-            self.store.put_file(key, claimed, object_metadata(prepared, documents, "original"))
         # Upright page images (OCR'd pages only; a text-layer page was never rasterised).
         for number, png in enumerate(prepared.ocr.page_images, start=1):
             if png:
@@ -379,11 +509,12 @@ class Pipeline:
             metadata = object_metadata(prepared, documents, "searchable-pdf")
             self.store.put(searchable, prepared.ocr.searchable_pdf, metadata)
 
-    def _quarantine(self, job: Job, claimed: Path, source: str, reason: str) -> IngestOutcome:
-        files.quarantine(claimed, self.settings.quarantine_dir, source, reason)
-        outcome = IngestOutcome(file=source, status="quarantined", reason=reason)
-        self.index.finish_job(job, outcome)
-        return outcome
+    def _quarantine(self, job: Job, path: Path, reason: str) -> IngestOutcome:
+        """Copy the file (the private copy of its stored original) into quarantine beside its
+        reason, then finish the job."""
+        files.quarantine(path, self.settings.quarantine_dir, job.source_name, reason)
+        outcome = IngestOutcome(file=job.source_name, status="quarantined", reason=reason)
+        return self.index.finish_job(job, outcome)
 
 
 def unclassified(page_count: int, reason: str) -> Classification:

@@ -28,12 +28,12 @@ from watchdog.observers.polling import PollingObserver
 
 from intake.burst import files_at_once
 from intake.files import QUIET_SECONDS, SettleTracker, inbox_files, is_candidate
-from recordroom.core import IngestOutcome, RecordroomError
+from recordroom.core import RecordroomError
 from recordroom.core.settings import Settings
 
 log = logging.getLogger("recordroom.watch")
 
-RETRY_SECONDS = 300.0  # how often files left in processing by a failure are tried again
+RETRY_SECONDS = 300.0  # how often files a failed hand-off left in processing are tried again
 NETWORK_FILESYSTEMS = frozenset(
     {"nfs", "nfs4", "cifs", "smb3", "smbfs", "9p", "afs", "ceph", "glusterfs", "davfs", "vboxsf"}
 )
@@ -90,7 +90,7 @@ class InboxWatcher:
     def __init__(
         self,
         settings: Settings,
-        take: Callable[[Path], IngestOutcome | None],
+        take: Callable[[Path], object],
         retry: Callable[[], object] | None = None,
     ) -> None:
         self.settings = settings
@@ -204,8 +204,8 @@ class InboxWatcher:
 
     @staticmethod
     def _safely(action: Callable[[], object], what: str) -> None:
-        """Run one file's work; a failure that is not the file's fault (OCR engine, storage,
-        database) leaves the file in processing to be retried, and the watcher goes on."""
+        """Hand one file off; a failure (storage, database) leaves the file in processing to be
+        handed off again, and the watcher goes on."""
         try:
             action()
         except RecordroomError as error:

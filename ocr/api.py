@@ -18,7 +18,7 @@ from ocr.tesseract import (
     Recognition,
     recognition_from_tsv,
 )
-from recordroom.core import OcrEngineError
+from recordroom.core import OcrEngineError, OcrFailedOnFileError
 
 
 def _load(tessdata: str, languages: str, psm: int) -> Any:
@@ -55,7 +55,7 @@ class ApiReader:
                 api.SetImageFile(str(image_path))
                 done = api.Recognize(timeout=timeout_ms)
             if not done:
-                raise OcrEngineError(
+                raise OcrFailedOnFileError(
                     f"tesseract took too long on a page of {name} and was stopped; "
                     "retry the file or raise RECORDROOM_OCR_TIMEOUT_SECONDS"
                 )

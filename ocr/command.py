@@ -15,7 +15,7 @@ from pathlib import Path
 import pytesseract
 
 from ocr.tesseract import EngineConfig, Orientation, Recognition, recognition_from_tsv
-from recordroom.core import OcrEngineError
+from recordroom.core import OcrEngineError, OcrFailedOnFileError
 
 _OSD_FIELD = re.compile(r"^([A-Za-z ]+):\s*(\S+)", re.MULTILINE)
 
@@ -54,7 +54,7 @@ def _run(arguments: list[str], *, name: str, timeout: int) -> str:
             "install the tesseract-ocr package and try again"
         ) from exc
     except subprocess.TimeoutExpired as exc:
-        raise OcrEngineError(
+        raise OcrFailedOnFileError(
             f"tesseract took too long on a page of {name} and was stopped; "
             "retry the file or raise RECORDROOM_OCR_TIMEOUT_SECONDS"
         ) from exc

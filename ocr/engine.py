@@ -27,7 +27,7 @@ from PIL import Image
 from ocr import images, messages, pdf, searchable, tesseract, workers
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
-from recordroom.core import OcrEngineError, OcrResult, Page
+from recordroom.core import OcrFailedOnFileError, OcrResult, Page
 from recordroom.core.files import check_size
 from recordroom.core.settings import Settings
 
@@ -206,7 +206,7 @@ class TesseractEngine:
             return [future.result() for future in futures]
         except BrokenProcessPool as exc:
             self._pool = None
-            raise OcrEngineError(
+            raise OcrFailedOnFileError(
                 f"an OCR worker process died while reading {jobs[0].name}; "
                 "check the machine's free memory and retry the file"
             ) from exc

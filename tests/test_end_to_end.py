@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from synthetic import files as samples
+from tests.queue import wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -42,15 +44,6 @@ def recordroom(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def json_lines(output: str) -> list[dict[str, object]]:
     return [json.loads(line) for line in output.splitlines() if line.strip()]
-
-
-def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return condition()
 
 
 @pytest.fixture
@@ -144,6 +137,14 @@ def test_ingest_prints_one_json_line_per_file(tmp_path: Path) -> None:
     assert "empty" in str(lines[2]["reason"])
 
 
+def queued_jobs(tmp_path: Path) -> int:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(tmp_path / "var" / "recordroom.db")) as database:
+        row = database.execute("SELECT count(*) FROM jobs WHERE status = 'queued'").fetchone()
+    return int(row[0])
+
+
 def test_killed_mid_work_every_file_is_processed_exactly_once(
     tmp_path: Path, watcher: Callable[[], subprocess.Popen[str]]
 ) -> None:
@@ -158,12 +159,17 @@ def test_killed_mid_work_every_file_is_processed_exactly_once(
     for name in names:
         (tmp_path / name).rename(inbox / name)
     process = watcher()
-    assert wait_until(lambda: processing.is_dir() and any(processing.iterdir()), 60)
+
+    # A file is in processing only while it is handed off; then its job waits in the queue.
+    def taken() -> bool:
+        return (processing.is_dir() and any(processing.iterdir())) or queued_jobs(tmp_path) > 0
+
+    assert wait_until(taken, 60)
     time.sleep(0.3)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     left = [p.name for p in inbox.glob("*.pdf")] + [p.name for p in processing.iterdir()]
-    assert left, "the kill came after all the work was done; nothing was tested"
+    assert left or queued_jobs(tmp_path), "the kill came after all the work was done"
     rerun = recordroom(tmp_path, "watch", "--once")
     assert rerun.returncode == 0, rerun.stderr
     assert not list(inbox.glob("*.pdf")) and not any(processing.iterdir())

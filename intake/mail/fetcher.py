@@ -186,7 +186,7 @@ class MailFetcher:
             claimed = files.write_in(
                 attachment.data, self.settings.processing_dir, attachment.name, parsed.origin
             )
-            outcomes.append(self.pipeline.process(claimed, attachment.name, parsed.origin))
+            outcomes.append(self.pipeline.ingest_claimed(claimed, attachment.name, parsed.origin))
         quarantined = [o for o in outcomes if o.status == "quarantined"]
         status = FAILED if quarantined else PROCESSED
         documents = [i for o in outcomes for i in _documents_of(o)]

@@ -22,6 +22,7 @@ from recordroom.wiring import open_context
 COMMAND_GROUPS = (
     "home",
     "watch",
+    "worker",
     "ingest",
     "ocr",
     "search",

@@ -16,7 +16,7 @@ from recordroom.wiring import Context
 Handler = Callable[[argparse.Namespace, Context, Actor], int]
 Commands = Any  # argparse's sub-parsers action (its class is private)
 
-LONG_RUNNING = {"serve", "watch", "mail"}  # commands that log progress without --verbose
+LONG_RUNNING = {"serve", "watch", "mail", "worker"}  # commands that log progress without --verbose
 
 
 def command_line_actor() -> Actor:

@@ -55,6 +55,16 @@ class OcrEngineError(RecordroomError):
     exit_code = 4
 
 
+class OcrFailedOnFileError(OcrEngineError):
+    """The OCR engine crashed or ran out of time on one file: perhaps the file's doing, so it
+    counts against the file (``RECORDROOM_MAX_FILE_FAILURES``), unlike a missing engine."""
+
+
+class LeaseLostError(RecordroomError):
+    """A worker's lease on a job ran out and another worker took the job over: the first one's
+    work is dropped (the job is finished once, by the other)."""
+
+
 class StorageError(RecordroomError):
     """The object store could not keep or return an object."""
 

@@ -7,6 +7,7 @@ a retried step never sees half of an earlier attempt.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Literal
 
@@ -130,6 +131,36 @@ class MailOrigin:
     csid: str | None = None  # the sending machine's station ID
     page_count: int | None = None  # as the service counted them
 
+    def to_json(self) -> str:
+        """As kept beside a claimed file and in its job, so a worker elsewhere knows it too."""
+        return json.dumps(
+            {
+                "mailbox": self.mailbox,
+                "message_id": self.message_id,
+                "from_address": self.from_address,
+                "subject": self.subject,
+                "received_at": self.received_at.isoformat() if self.received_at else None,
+                "fax_number": self.fax_number,
+                "csid": self.csid,
+                "page_count": self.page_count,
+            }
+        )
+
+    @staticmethod
+    def from_json(text: str) -> MailOrigin:
+        data = json.loads(text)
+        received = data.get("received_at")
+        return MailOrigin(
+            mailbox=data["mailbox"],
+            message_id=data["message_id"],
+            from_address=data["from_address"],
+            subject=data["subject"],
+            received_at=dt.datetime.fromisoformat(received) if received else None,
+            fax_number=data.get("fax_number"),
+            csid=data.get("csid"),
+            page_count=data.get("page_count"),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -191,8 +222,12 @@ class Job:
 
     id: int
     source_name: str
-    attempts: int  # this one included
+    sha256: str | None = None
+    original_key: str | None = None  # where the watcher put the original in the object store
+    lease: str | None = None  # this worker's lease token, once it took the job
+    failures: int = 0  # failures the file itself caused so far
     outcome: IngestOutcome | None = None  # set once finished (then the file is only removed)
+    origin: MailOrigin | None = None  # the e-mail the file came in, if it came by e-mail
 
 
 RESENT_REASON = "looks like a re-sent copy of document"  # the review reason of a near-duplicate

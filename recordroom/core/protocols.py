@@ -15,6 +15,7 @@ from recordroom.core.models import (
     IngestOutcome,
     Job,
     MailMessageState,
+    MailOrigin,
     NearDuplicateCandidate,
     OcrResult,
     Patient,
@@ -95,13 +96,49 @@ class IntakeIndex(Protocol):
     """What intake asks of the index. Each call is its own short transaction, so no database
     session stays open while a file is OCR'd."""
 
-    def open_job(self, claim_name: str, source_name: str) -> Job:
-        """The job of a claimed file, created on first sight; each call counts one attempt."""
+    def enqueue(
+        self,
+        claim_name: str,
+        source_name: str,
+        sha256: str,
+        original_key: str,
+        origin: MailOrigin | None = None,
+    ) -> Job:
+        """Queue a claimed file whose original is in the store (durably committed), with the
+        e-mail it came in, if any; a claim handed off again after a crash gets its existing job
+        (with its outcome, if finished)."""
         ...
 
-    def release_attempt(self, job: Job) -> None:
-        """Take back the attempt ``open_job`` counted, for a failure that was not the file's
-        (the object store was down)."""
+    def record_outcome(self, claim_name: str, source_name: str, outcome: IngestOutcome) -> Job:
+        """A file finished where it was handed off (quarantined before it was queued)."""
+        ...
+
+    def take_job(
+        self, worker: str, lease_seconds: float, *, job_id: int | None = None
+    ) -> Job | None:
+        """Lease the oldest queued job no live lease holds (or job ``job_id``); None if none."""
+        ...
+
+    def renew_lease(self, job: Job, lease_seconds: float) -> bool:
+        """Keep the lease on ``job``; False if another worker has taken it over."""
+        ...
+
+    def release_job(
+        self, job: Job, *, retry_in_seconds: float = 0.0, failure: str | None = None
+    ) -> None:
+        """Give the job back; ``failure``, a failure the file caused, counts against it."""
+        ...
+
+    def held_leases(self) -> Sequence[tuple[int, str]]:
+        """(job id, lease token) of the jobs workers hold now."""
+        ...
+
+    def job_outcome(self, job_id: int) -> IngestOutcome | None:
+        """What a finished job did; None while it waits."""
+        ...
+
+    def unfinished_jobs(self) -> int:
+        """How many jobs wait or are being worked on."""
         ...
 
     def find_duplicate(self, sha256: str) -> str | None:
@@ -126,9 +163,11 @@ class IntakeIndex(Protocol):
         sha256: str | None = None,
         documents: Sequence[Document] = (),
         keys: Mapping[str, DocumentKeys] | None = None,
-    ) -> None:
+    ) -> IngestOutcome:
         """Save the documents (with the near-duplicate keys of each, by document id) and mark the
-        job finished, in one durable commit."""
+        job finished, in one durable commit, if the job's lease is still this worker's
+        (``LeaseLostError`` if not). Documents of a file another job stored meanwhile are not
+        saved: the outcome says ``duplicate`` instead."""
         ...
 
 

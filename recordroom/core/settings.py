@@ -122,6 +122,18 @@ class Settings(BaseSettings):
     poll_seconds: float = setting(5.0, "full inbox scan interval (and polling interval)", gt=0)
     max_file_mb: int = setting(200, "larger files are quarantined", ge=1)
     max_pages: int = setting(500, "files with more pages are quarantined", ge=1)
+    job_lease_seconds: float = setting(
+        120.0,
+        "a worker's hold on a job, renewed while it works; a job whose worker died is taken "
+        "again once its lease runs out",
+        gt=0,
+    )
+    max_file_failures: int = setting(
+        3,
+        "a file on which the OCR engine crashed or timed out this many times is quarantined "
+        "(an interrupted worker does not count)",
+        ge=1,
+    )
     # OCR
     ocr_engine: OcrEngineName = setting(
         "auto",

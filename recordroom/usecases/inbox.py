@@ -51,7 +51,7 @@ def inbox_overview(
     midnight = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     done = ("stored", "duplicate", "near_duplicate", "quarantined")
     with ctx.unit_of_work(actor) as unit:
-        processing = jobs(unit.session, statuses=("claimed",), limit=200)
+        processing = jobs(unit.session, statuses=("queued",), limit=200)  # waiting or worked on
         done_today = jobs(
             unit.session, statuses=done, finished_since=midnight, offset=offset, limit=limit
         )

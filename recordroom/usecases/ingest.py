@@ -1,4 +1,5 @@
-"""Files through the whole pipeline: named files now, or whatever arrives in the inbox."""
+"""Files through the whole pipeline: named files now, whatever arrives in the inbox, or the jobs
+watchers queued (``worker``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from intake.watcher import InboxWatcher
+from intake.workers import Workers
 from recordroom.core import IngestOutcome, RecordroomError
 from recordroom.core.actor import Actor
 from recordroom.usecases.home import privacy_warnings
@@ -42,18 +44,42 @@ def ingest_files(
 def watch_inbox(
     ctx: Context, actor: Actor, *, once: bool = False, stop: threading.Event | None = None
 ) -> None:
-    """Finish what a crash left in processing, then take what arrives in the inbox until ``stop``
-    is set (or, with ``once``, what is there now)."""
+    """Hand off what an interrupted run left in processing, then take what arrives in the inbox
+    until ``stop`` is set, with workers in this process working the queue (with ``once``: what
+    is there now, then the jobs waiting, then return)."""
     for warning in privacy_warnings(ctx.settings):
         log.warning("%s", warning)
     pipeline = ctx.pipeline_for(actor)
-    pipeline.recover()
-    watcher = InboxWatcher(ctx.settings, pipeline.take_from_inbox, pipeline.recover)
     try:
+        pipeline.recover()
         if once:
-            watcher.run_once()
-        else:
-            watcher.run(stop or threading.Event())
+            InboxWatcher(ctx.settings, pipeline.take_from_inbox, pipeline.recover).run_once()
+            pipeline.work_until_idle()
+            return
+        stop = stop or threading.Event()
+        workers = Workers(pipeline, ctx.settings.ocr_worker_count, stop)
+
+        def take(path: Path) -> object:
+            job = pipeline.take_from_inbox(path)
+            workers.wake.set()
+            return job
+
+        workers.start()
+        try:
+            InboxWatcher(ctx.settings, take, pipeline.recover).run(stop)
+        finally:
+            stop.set()
+            workers.join()
     finally:
         # The signed checkpoint at shutdown covers what this process recorded.
+        ctx.audit.close(ctx.database.engine)
+
+
+def work_queue(ctx: Context, actor: Actor, *, drain: bool, stop: threading.Event) -> None:
+    """Work the jobs watchers queued, with no watcher (``recordroom worker``), until ``stop`` is
+    set or, with ``drain``, until no job is left. Each job's documents and their
+    ``document.create`` event commit together."""
+    try:
+        Workers(ctx.pipeline_for(actor), ctx.settings.ocr_worker_count, stop, drain=drain).run()
+    finally:
         ctx.audit.close(ctx.database.engine)

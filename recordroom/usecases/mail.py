@@ -35,7 +35,7 @@ def fetch_mail_once(ctx: Context, actor: Actor) -> list[MailboxResult]:
     addresses = mailbox_addresses(ctx.settings)
     if not addresses:
         raise ConfigurationError("no mailbox is configured: set RECORDROOM_MAIL_URL")
-    pipeline = ctx.pipeline
+    pipeline = ctx.pipeline_for(actor)  # each file's documents with their document.create
     pipeline.recover()
     results = []
     for address in addresses:
@@ -63,7 +63,7 @@ def start_mail_threads(ctx: Context, actor: Actor, stop: threading.Event) -> lis
         except ConfigurationError as error:
             log.error("mail intake is off for one mailbox: %s", error)
             continue
-        fetcher = MailFetcher(address, ctx.settings, ctx.pipeline, ctx.mail_ledger)
+        fetcher = MailFetcher(address, ctx.settings, ctx.pipeline_for(actor), ctx.mail_ledger)
         thread = threading.Thread(
             target=fetcher.run, args=(stop,), name=f"mail-{len(threads)}", daemon=True
         )
@@ -76,7 +76,7 @@ def fetch_mail(ctx: Context, actor: Actor, stop: threading.Event) -> None:
     """Fetch every mailbox until ``stop`` (``recordroom mail``)."""
     if not mailbox_addresses(ctx.settings):
         raise ConfigurationError("no mailbox is configured: set RECORDROOM_MAIL_URL")
-    ctx.pipeline.recover()
+    ctx.pipeline_for(actor).recover()
     threads = start_mail_threads(ctx, actor, stop)
     while any(t.is_alive() for t in threads) and not stop.is_set():
         stop.wait(1.0)

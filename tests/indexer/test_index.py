@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import text
 
 from indexer import documents as doc_index
-from indexer import jobs
 from indexer.database import Database
 from indexer.patients import SqlPatientRegistry, upsert_patients
 from indexer.search import SearchFilters, fts_query, search
@@ -94,16 +93,6 @@ def test_full_text_search_finds_words_and_filters(database: Database) -> None:
 
 def test_fts_query_quotes_every_word() -> None:
     assert fts_query('chest "x-ray" NOT*') == '"chest" "x" "ray" "NOT"*'
-
-
-def test_job_is_claimed_once_and_finished(database: Database) -> None:
-    with database.session() as session:
-        job = jobs.open_job(session, "abc__scan.pdf", "scan.pdf")
-        again = jobs.open_job(session, "abc__scan.pdf", "scan.pdf")
-        assert again.id == job.id and again.attempts == 2
-        jobs.finish_job(job, "duplicate", sha256="f" * 64, duplicate_of="doc9")
-        session.commit()
-        assert jobs.job_for_claim(session, "abc__scan.pdf").status == "duplicate"  # type: ignore[union-attr]
 
 
 def test_registry_upsert_and_candidates(database: Database) -> None:

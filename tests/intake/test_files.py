@@ -61,11 +61,46 @@ def test_claim_is_a_rename_and_keeps_the_name(tmp_path: Path) -> None:
     assert files.claimed_files(processing) == [claimed]
     files.remove_claimed(claimed)
     assert list(processing.iterdir()) == []
-    half_copied = processing / "0123456789abcdef" / ".scan.pdf.copying"
+    half_copied = processing / "0123456789abcdef" / ".scan.pdf.copying"  # an older version's
     half_copied.parent.mkdir()
     half_copied.write_bytes(b"da")
-    files.sweep_slots(processing)
+    for slot in files.orphaned_slots(processing, stale_after=60):
+        assert files.adopt(slot) == []
     assert list(processing.iterdir()) == []
+
+
+def test_a_slot_is_recovered_only_once_its_owner_is_gone(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    processing = tmp_path / "processing"
+    here = files.claim_slot(processing, "mine.pdf").parent
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        host, _, _ = files.process_identity().split(".")
+        other_alive = processing / f"{'1' * 16}.{host}.{alive.pid}.{start_of(alive.pid)}"
+        other_dead = processing / f"{'2' * 16}.{host}.999999999.12345"
+        far_fresh = processing / f"{'3' * 16}.elsewhere.42.777"
+        for slot in (other_alive, other_dead, far_fresh):
+            slot.mkdir()
+            (slot / "scan.pdf").write_bytes(b"data")
+        orphaned = files.orphaned_slots(processing, stale_after=60)
+        assert sorted(orphaned) == sorted([here, other_dead])
+        # another host's slot: once older than the stale time
+        assert far_fresh in files.orphaned_slots(processing, stale_after=-1)
+    finally:
+        alive.kill()
+        alive.wait()
+    assert other_alive in files.orphaned_slots(processing, stale_after=60)  # now gone
+    adopted = files.adopt(other_dead)
+    assert [p.read_bytes() for p in adopted] == [b"data"]
+    assert files.claim_name(adopted[0]) == f"{'2' * 16}/scan.pdf"  # its identity stays
+    assert adopted[0].parent.name.endswith(files.process_identity())
+    assert files.adopt(other_dead) == []  # a second recoverer finds it gone
+
+
+def start_of(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
 
 
 def test_quarantine_keeps_the_file_beside_its_reason(tmp_path: Path) -> None:

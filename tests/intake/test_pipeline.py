@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from indexer import jobs
 from indexer.database import Database
 from indexer.documents import get_document
 from indexer.intake_index import SqlIntakeIndex
@@ -15,7 +14,7 @@ from indexer.search import search
 from intake import files
 from intake.pipeline import Pipeline, page_image_key
 from ocr import TesseractEngine
-from recordroom.core import OcrEngineError, OcrResult
+from recordroom.core import OcrEngineError, OcrFailedOnFileError, OcrResult
 from recordroom.core.keys import original_key
 from recordroom.core.settings import Settings, load_settings
 from storage import open_store
@@ -177,47 +176,107 @@ def test_odd_file_names_from_the_inbox(pipeline: Pipeline, settings: Settings) -
     names = ["-rf scan (1).pdf", "résumé ünïcode.pdf", "two  spaces.pdf"]
     for i, name in enumerate(names):
         samples.write_text_pdf(folder / name, [(*LETTER, f"copy {i}")])
-    outcomes = [pipeline.take_from_inbox(folder / name) for name in names]
+    handed = [pipeline.take_from_inbox(folder / name) for name in names]
+    assert not any((folder / n).exists() for n in names)  # the originals are in the store
+    pipeline.work_until_idle()
+    outcomes = [pipeline.index.job_outcome(job.id) for job in handed if job]
     assert [o.status for o in outcomes if o] == ["stored"] * 3
     assert [o.file for o in outcomes if o] == [f"Front desk/März/{n}" for n in names]
-    assert not any((folder / n).exists() for n in names)
 
 
-def test_recovery_finishes_unfinished_claims_and_never_repeats_finished_ones(
+def test_recovery_hands_off_unfinished_claims_and_never_repeats_finished_ones(
     pipeline: Pipeline, settings: Settings, database: Database, tmp_path: Path
 ) -> None:
-    # A crash after the commit but before the claimed file was removed ...
+    # A crash after the job was queued but before the claimed file was removed ...
     letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
     claimed = files.copy_in(letter, settings.processing_dir)
-    done = pipeline.process(claimed)
+    done = pipeline.finish_own(pipeline.hand_off(claimed, "letter.pdf"))
     claimed.parent.mkdir()
     claimed.write_bytes(letter.read_bytes())  # ... leaves the file behind.
-    # A crash before anything was committed leaves a file with an open job.
+    # A crash before the hand-off's commit leaves a file with no job.
     lab = samples.write_text_pdf(tmp_path / "lab.pdf", [LAB])
-    pending = files.copy_in(lab, settings.processing_dir)
-    with database.session() as session:
-        jobs.open_job(session, files.claim_name(pending), "lab.pdf")
-    recovered = {o.file: o for o in pipeline.recover()}
-    assert recovered["letter.pdf"].status == "stored"
-    assert recovered["letter.pdf"].document_id == done.document_id
-    assert recovered["lab.pdf"].status == "stored"
+    files.copy_in(lab, settings.processing_dir)
+    recovered = {job.source_name: job for job in pipeline.recover()}
+    finished = recovered["letter.pdf"].outcome
+    assert finished and (finished.status, finished.document_id) == ("stored", done.document_id)
+    assert recovered["lab.pdf"].outcome is None
     assert not any(settings.processing_dir.iterdir())
+    pipeline.work_until_idle()
+    assert pipeline.index.job_outcome(recovered["lab.pdf"].id).status == "stored"  # type: ignore[union-attr]
     with database.session() as session:
         assert len(search(session, "cardiology")) == 1
         assert len(search(session, "potassium")) == 1
 
 
-def test_a_file_that_keeps_crashing_the_worker_is_quarantined(
+class CrashingEngine:
+    """An OCR engine that crashes on every file (as a worker process killed by the kernel), or,
+    ``broken``, that is not installed: the second is never the file's fault."""
+
+    def __init__(self, *, broken: bool = False) -> None:
+        self.calls = 0
+        self.broken = broken
+
+    def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
+        self.calls += 1
+        if self.broken:
+            raise OcrEngineError("tesseract is not installed or not on PATH")
+        raise OcrFailedOnFileError(f"an OCR worker process died while reading {path.name}")
+
+
+def test_a_file_the_ocr_engine_keeps_failing_on_is_quarantined(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    engine = CrashingEngine()
+    pipeline = Pipeline(settings, SqlIntakeIndex(database), open_store(settings), engine, None)
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
+    job = pipeline.hand_off(files.copy_in(letter, settings.processing_dir), "letter.pdf")
+    for _ in range(2):
+        with pytest.raises(OcrFailedOnFileError):  # counted, given back
+            pipeline.finish_own(job)
+        expire_retry(database, job.id)
+    outcome = pipeline.finish_own(job)
+    assert engine.calls == 3 and outcome.status == "quarantined"
+    assert outcome.reason and "3 times" in outcome.reason and "letter.pdf" in outcome.reason
+    assert (settings.quarantine_dir / "letter.pdf").read_bytes() == letter.read_bytes()
+
+
+def test_a_missing_ocr_engine_does_not_count_against_the_file(
+    settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    engine = CrashingEngine(broken=True)
+    pipeline = Pipeline(settings, SqlIntakeIndex(database), open_store(settings), engine, None)
+    letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
+    job = pipeline.hand_off(files.copy_in(letter, settings.processing_dir), "letter.pdf")
+    for _ in range(5):
+        with pytest.raises(OcrEngineError):  # given back, not counted
+            pipeline.finish_own(job)
+        expire_retry(database, job.id)
+    taken = pipeline.index.take_job("next", 60)
+    assert taken is not None and taken.failures == 0 and taken.outcome is None
+
+
+def test_an_interrupted_worker_does_not_count_against_the_file(
     pipeline: Pipeline, settings: Settings, database: Database, tmp_path: Path
 ) -> None:
     letter = samples.write_text_pdf(tmp_path / "letter.pdf", [LETTER])
-    claimed = files.copy_in(letter, settings.processing_dir)
+    job = pipeline.hand_off(files.copy_in(letter, settings.processing_dir), "letter.pdf")
+    for _ in range(5):  # five workers killed while they held it
+        assert pipeline.index.take_job("killed", 60) is not None
+        expire_retry(database, job.id)
+    assert pipeline.finish_own(job).status == "stored"
+
+
+def expire_retry(database: Database, job_id: int) -> None:
+    import datetime as dt
+
+    from sqlalchemy import update
+
+    from indexer.models import JobRow
+
     with database.session() as session:
-        for _ in range(3):  # three runs that died while processing it
-            jobs.open_job(session, files.claim_name(claimed), "letter.pdf")
-    outcome = pipeline.process(claimed)
-    assert outcome.status == "quarantined"
-    assert outcome.reason and "3 times" in outcome.reason
+        past = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=1)
+        session.execute(update(JobRow).where(JobRow.id == job_id).values(lease_expires_at=past))
+        session.commit()
 
 
 def test_a_resent_fax_is_a_near_duplicate(pipeline: Pipeline, tmp_path: Path) -> None:
@@ -378,6 +437,38 @@ def test_ingest_runs_files_at_once_in_order_and_one_failure_stops_none(
     # e.pdf is a.pdf again: found a duplicate though both were read at once
     assert [o.status for o in seen] == ["stored", "stored", "stored", "duplicate"]
     assert seen[3].duplicate_of == seen[0].document_id
-    # the failed file waits in processing for the next run's recovery
-    left = files.claimed_files(settings.processing_dir)
-    assert [p.name.endswith("bad.pdf") for p in left] == [True]
+    # the failed file's original is stored and its job waits in the queue for a worker
+    assert not files.claimed_files(settings.processing_dir)
+    assert pipeline.index.unfinished_jobs() == 1
+
+
+def test_an_emailed_file_s_job_carries_its_message_to_whichever_worker_takes_it(
+    pipeline: Pipeline, settings: Settings, database: Database, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from recordroom.core import MailOrigin
+
+    origin = MailOrigin(
+        mailbox="imaps://fax@mail.example:993/INBOX",
+        message_id="<1@fax.example>",
+        from_address="fax@service.example",
+        subject="Fax from 5550102000",
+        received_at=dt.datetime(2026, 11, 29, 9, 30, tzinfo=dt.UTC),
+        fax_number="5550102000",
+        csid="CLINIC A",
+        page_count=1,
+    )
+    letter = samples.write_text_pdf(tmp_path / "fax.pdf", [LETTER])
+    claimed = files.write_in(letter.read_bytes(), settings.processing_dir, "fax.pdf", origin)
+    job = pipeline.hand_off(claimed, "fax.pdf")  # the message read from beside the claimed file
+    assert job.origin == origin and not any(settings.processing_dir.iterdir())
+    # Another process's worker: it knows the message only from the queue.
+    other = Pipeline(settings, SqlIntakeIndex(database), pipeline.store, pipeline.ocr, None)
+    assert other.work_next()
+    outcome = other.index.job_outcome(job.id)
+    assert outcome is not None and outcome.document_id is not None
+    with database.session() as session:
+        document = get_document(session, outcome.document_id)
+    assert document is not None and document.mail is not None
+    assert (document.mail.message_id, document.sender_fax) == ("<1@fax.example>", "5550102000")

@@ -18,10 +18,15 @@ import pytest
 
 import recordroom.usecases
 from audit import AuditEvent, find_events, load_key, verify
+from indexer.intake_index import SqlIntakeIndex
+from intake import files
+from intake.pipeline import Pipeline
+from ocr import TesseractEngine
 from recordroom.cli import build_parser, main
 from recordroom.core.settings import load_settings
 from recordroom.wiring import open_database
 from release_of_information.vocabulary import DENIAL_GROUNDS
+from storage import open_store
 from storage.local import LocalObjectStore
 from synthetic import files as samples
 from tests.recordroom.test_roi_cli import office  # noqa: F401
@@ -31,6 +36,7 @@ COMMANDS: dict[str, str | tuple[None, str]] = {
     "init": (None, "creates folders, the schema and the signing key"),
     "serve": "document.create",  # the watcher of `watch`, run here as `watch --once`
     "watch": "document.create",
+    "worker": "document.create",
     "ingest": "document.create",
     "ocr": (None, "the text of a file the caller holds; nothing stored or looked up"),
     "search": "search",
@@ -88,6 +94,7 @@ USECASES: dict[str, str | tuple[None, str]] = {
     "classify.classify_files": "classify",
     "ingest.ingest_files": "ingest",
     "ingest.watch_inbox": "watch",
+    "ingest.work_queue": "worker",
     "search.search_documents": "search",
     "documents.show_document": "documents show",
     "documents.document_history": (None, "web: document.read (the document page and its history)"),
@@ -233,6 +240,24 @@ class Trail:
         return page.events
 
 
+def hand_off(path: Path) -> None:
+    """Queue ``path`` as a watcher would (its original stored, its job committed)."""
+    settings = load_settings()
+    samples.write_text_pdf(path, [("Results of the lipid panel are enclosed.",)])
+    database = open_database(settings)
+    try:
+        pipeline = Pipeline(
+            settings,
+            SqlIntakeIndex(database),
+            open_store(settings),
+            TesseractEngine(settings),
+            None,
+        )
+        pipeline.hand_off(files.copy_in(path, settings.processing_dir), path.name)
+    finally:
+        database.dispose()
+
+
 def test_every_command_that_touches_phi_writes_its_event(
     home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -263,6 +288,8 @@ def test_every_command_that_touches_phi_writes_its_event(
     (home / "inbox").mkdir(exist_ok=True)
     samples.write_text_pdf(home / "inbox" / "fax.pdf", [("Referral for consultation.",)])
     run("watch", "--once")
+    hand_off(home / "queued.pdf")  # a job queued by a watcher elsewhere, for a worker to take
+    run("worker", "--drain")
     run("search", "attached")
     run("review list")
     run("review assign", document, "--patient", "A100", "--type", "correspondence")

@@ -1,0 +1,85 @@
+"""Helpers for tests and benches of the job queue: a queue of handed-off letters, as the watcher
+leaves it, and ``recordroom worker`` processes over it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from indexer.database import Database
+from indexer.intake_index import SqlIntakeIndex
+from intake import files
+from intake.pipeline import Pipeline
+from ocr import TesseractEngine
+from recordroom.core.settings import Settings, load_settings
+from storage import open_store
+from synthetic import files as samples
+
+
+def worker_environment(home: Path, database_url: str, lease_seconds: float = 30) -> dict[str, str]:
+    """The environment of a worker over ``home`` (its local object store) and the database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RECORDROOM_")}
+    env.update(
+        RECORDROOM_HOME=str(home / "var"),
+        RECORDROOM_INBOX=str(home / "inbox"),
+        RECORDROOM_DATABASE_URL=database_url,
+        RECORDROOM_OCR_WORKERS="1",
+        RECORDROOM_JOB_LEASE_SECONDS=str(lease_seconds),
+    )
+    return env
+
+
+def queue_letters(
+    home: Path, database_url: str, count: int, *, most_pages: int = 1
+) -> tuple[Settings, set[str], int]:
+    """``count`` different text-layer letters of 1 to ``most_pages`` pages handed off (originals
+    stored, jobs queued); the settings, their SHA-256s and how many pages they have."""
+    settings = load_settings(environ=worker_environment(home, database_url), cwd=home)
+    database = Database(database_url)
+    database.migrate()
+    pipeline = Pipeline(
+        settings,
+        SqlIntakeIndex(database),
+        open_store(settings),
+        TesseractEngine(settings),
+        None,
+    )
+    made = home / "made"
+    made.mkdir()
+    hashes, pages = set(), 0
+    for n in range(count):
+        body = [
+            ("CONSULTATION LETTER", f"Letter {n}: seen for a cardiology review.", f"Page {p}.")
+            for p in range(1, 2 + n % most_pages)
+        ]
+        pages += len(body)
+        letter = samples.write_text_pdf(made / f"letter-{n:04d}.pdf", body)
+        job = pipeline.hand_off(files.copy_in(letter, settings.processing_dir), letter.name)
+        hashes.add(job.sha256 or "")
+    database.dispose()
+    return settings, hashes, pages
+
+
+def start_worker(home: Path, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
+    """``recordroom worker ARGS`` in the background, logging to ``home/workers.log``."""
+    with (home / "workers.log").open("ab") as log:
+        return subprocess.Popen(
+            [sys.executable, "-m", "recordroom.cli", "worker", *args],
+            env=env,
+            cwd=home,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
