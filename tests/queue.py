@@ -33,6 +33,13 @@ def worker_environment(home: Path, database_url: str, lease_seconds: float = 30)
     return env
 
 
+def handing_off(settings: Settings, database: Database) -> Pipeline:
+    """A pipeline to hand files off with, as a watcher does (its OCR engine never starts)."""
+    return Pipeline(
+        settings, SqlIntakeIndex(database), open_store(settings), TesseractEngine(settings), None
+    )
+
+
 def queue_letters(
     home: Path, database_url: str, count: int, *, most_pages: int = 1
 ) -> tuple[Settings, set[str], int]:
@@ -41,13 +48,7 @@ def queue_letters(
     settings = load_settings(environ=worker_environment(home, database_url), cwd=home)
     database = Database(database_url)
     database.migrate()
-    pipeline = Pipeline(
-        settings,
-        SqlIntakeIndex(database),
-        open_store(settings),
-        TesseractEngine(settings),
-        None,
-    )
+    pipeline = handing_off(settings, database)
     made = home / "made"
     made.mkdir()
     hashes, pages = set(), 0

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import intake.pipeline
 import intake.watcher
+import intake.workers
 from indexer.database import Database
 from indexer.intake_index import SqlIntakeIndex
 from indexer.models import JobRow
@@ -107,4 +109,54 @@ def test_files_wait_out_an_s3_outage_and_finish_by_themselves(
         assert job.sha256 is not None and job.failures == 0
         made_bytes = made[job.source_name].read_bytes()
         assert pipeline.store.get(original_key(job.sha256)) == made_bytes
+    database.dispose()
+
+
+@pytest.mark.slow
+def test_queued_jobs_wait_out_an_s3_outage_uncounted_and_finish_by_themselves(
+    own_s3_server: S3Server,
+    s3_bucket: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The originals are safe in the bucket and their jobs queued when S3 goes away: workers
+    cannot read them, give the jobs back uncounted, and finish them once S3 is back."""
+    environ = {
+        "RECORDROOM_HOME": str(tmp_path / "var"),
+        "RECORDROOM_INBOX": str(tmp_path / "inbox"),
+        "RECORDROOM_S3_RETRY_SECONDS": "1",
+        "RECORDROOM_OCR_WORKERS": "1",
+        **own_s3_server.environ(s3_bucket),
+    }
+    settings: Settings = load_settings(environ=environ, cwd=tmp_path)
+    monkeypatch.setattr(intake.pipeline, "RETRY_SECONDS", 2.0)  # longer than the backoff, as in use
+    monkeypatch.setattr(intake.workers, "BACKOFF_SECONDS", 0.5)
+    database = Database(settings.database)
+    database.migrate()
+    engine = TesseractEngine(settings)
+    pipeline = Pipeline(settings, SqlIntakeIndex(database), open_store(settings), engine, None)
+    for name in ("one.pdf", "two.pdf"):
+        made = samples.write_text_pdf(tmp_path / name, [["LAB REPORT", f"Sample {name}"]])
+        pipeline.hand_off(files.copy_in(made, settings.processing_dir), name)
+    stop = threading.Event()
+    workers = Workers(pipeline, 1, stop)
+    try:
+        own_s3_server.stop()
+        workers.start()
+        wait_for(
+            lambda: all(j.attempts >= 2 for j in jobs_by_name(database).values()),
+            "workers to try both jobs while S3 is down",
+        )
+        assert {j.status for j in jobs_by_name(database).values()} == {"queued"}
+        own_s3_server.start()
+        wait_for(
+            lambda: {j.status for j in jobs_by_name(database).values()} == {"stored"},
+            "both jobs to finish after S3 came back",
+        )
+    finally:
+        stop.set()
+        workers.join()
+        engine.close()
+    assert all(job.failures == 0 for job in jobs_by_name(database).values())
+    assert not settings.quarantine_dir.exists() or not any(settings.quarantine_dir.iterdir())
     database.dispose()

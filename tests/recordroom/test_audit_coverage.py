@@ -18,17 +18,14 @@ import pytest
 
 import recordroom.usecases
 from audit import AuditEvent, find_events, load_key, verify
-from indexer.intake_index import SqlIntakeIndex
 from intake import files
-from intake.pipeline import Pipeline
-from ocr import TesseractEngine
 from recordroom.cli import build_parser, main
 from recordroom.core.settings import load_settings
 from recordroom.wiring import open_database
 from release_of_information.vocabulary import DENIAL_GROUNDS
-from storage import open_store
 from storage.local import LocalObjectStore
 from synthetic import files as samples
+from tests.queue import handing_off
 from tests.recordroom.test_roi_cli import office  # noqa: F401
 
 # Command → the event kind it must write, or None with the reason it touches no PHI.
@@ -246,14 +243,9 @@ def hand_off(path: Path) -> None:
     samples.write_text_pdf(path, [("Results of the lipid panel are enclosed.",)])
     database = open_database(settings)
     try:
-        pipeline = Pipeline(
-            settings,
-            SqlIntakeIndex(database),
-            open_store(settings),
-            TesseractEngine(settings),
-            None,
+        handing_off(settings, database).hand_off(
+            files.copy_in(path, settings.processing_dir), path.name
         )
-        pipeline.hand_off(files.copy_in(path, settings.processing_dir), path.name)
     finally:
         database.dispose()
 
