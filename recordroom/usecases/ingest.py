@@ -79,6 +79,8 @@ def work_queue(ctx: Context, actor: Actor, *, drain: bool, stop: threading.Event
     """Work the jobs watchers queued, with no watcher (``recordroom worker``), until ``stop`` is
     set or, with ``drain``, until no job is left. Each job's documents and their
     ``document.create`` event commit together."""
+    for warning in privacy_warnings(ctx.settings):
+        log.warning("%s", warning)
     try:
         Workers(ctx.pipeline_for(actor), ctx.settings.ocr_worker_count, stop, drain=drain).run()
     finally:
