@@ -128,7 +128,7 @@ def test_jobs_left_claimed_by_an_older_version_are_queued(settings: Settings) ->
 
     database = Database(settings.database)
     config = alembic_config(settings.database)
-    command.upgrade(config, "0004")
+    command.upgrade(config, "0014")
     with database.engine.begin() as connection:
         connection.execute(
             text(
@@ -141,7 +141,7 @@ def test_jobs_left_claimed_by_an_older_version_are_queued(settings: Settings) ->
         row = session.query(JobRow).one()
         assert (row.status, row.failures, row.original_key) == (jobs.QUEUED, 0, None)
     assert SqlIntakeIndex(database).take_job("a", 60) is None  # its file is handed off again
-    command.downgrade(config, "0004")
+    command.downgrade(config, "0014")
     database.dispose()
 
 

@@ -1,7 +1,7 @@
 """the job queue: originals in the store, leases, failures the file caused
 
 Revision ID: 0010_job_queue
-Revises: 0004
+Revises: 0014
 Create Date: 2026-11-29
 
 A job now carries the key of its original in the object store (the watcher puts it there before
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_job_queue"
-down_revision = "0004"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 
