@@ -214,6 +214,10 @@ _SUBJECT_LINE = re.compile(r"(^|\s{2,})\W*(re|subject|asunto|regarding|attn|atte
 # Lines that open like a sentence ("A signed authorization for release ... is enclosed").
 _SENTENCE_START = re.compile(r"^\W*(a|an|the|this|these|please|i|we|if|my|our|it)\s")
 _LONG_NUMBER = re.compile(r"\d{5,}")
+# A remittance's code glossary ("CO-197: Precertification/authorization absent", "N290: ...").
+_ADJUSTMENT_CODE = re.compile(r"^\W*((co|pr|oa|pi|cr)-?\d{1,3}|ma?\d{2,3}|n\d{1,3})\b\s*:")
+# A directory line: a label and a phone number ("Preauthorization: 844-284-0146" on a card's back).
+_PHONE_LINE = re.compile(r"^[^:\d]{1,40}:\s*(1[ .-])?\(?\d{3}\)?[ .-]?\d{3}[ .-]\d{4}\W*$")
 
 
 def _is_title_line(line: str) -> bool:
@@ -222,7 +226,8 @@ def _is_title_line(line: str) -> bool:
     Not a checklist of record kinds (which names "pathology report" in passing), not a sentence
     ("Prior authorization required for inpatient admission." on an insurance card), not a fax's
     subject line ("RE: records request"), not a field carrying a number ("Prior authorization
-    number: 116359847" on a referral).
+    number: 116359847" on a referral) or a phone number ("Preauthorization: 844-284-0146"), not
+    a remittance's glossary of adjustment codes ("CO-197: Precertification/authorization absent").
     """
     words = line.split()
     if len(words) > TITLE_WORDS or _CHECKBOX.search(line):
@@ -231,7 +236,9 @@ def _is_title_line(line: str) -> bool:
         return False
     if len(words) > 3 and _SENTENCE_START.search(line):
         return False
-    if _SUBJECT_LINE.search(line) or _LONG_NUMBER.search(line):
+    if _SUBJECT_LINE.search(line) or _LONG_NUMBER.search(line) or _PHONE_LINE.match(line):
+        return False
+    if _ADJUSTMENT_CODE.match(line):
         return False
     return len(_RECORD_KINDS.findall(line)) < 3
 

@@ -125,6 +125,11 @@ def test_normalise_drops_accents_and_case() -> None:
         "Fax\nTo: Dr. Park\nRE: Records request - signed authorization attached",
         "Riverside Family Medicine\nPrior authorization number: 116359847   Visits approved: 3",
         "Pharmacy\nPrior authorization may be required by the patient's plan.",
+        # A card's back: a directory of phone lines.
+        "Member Services: 844-752-9434 TTY 711\nPreauthorization: 844-284-0146\nClaims: PO Box 52",
+        "Precertification: (800) 555-0100\nPharmacy help desk: 1-800-555-0199",
+        # A remittance page's glossary of adjustment codes.
+        "04-02-2026  97110  $83.52  CO-29  M15\nCO-197: Precertification/authorization absent",
     ],
 )
 def test_a_form_named_in_passing_is_not_a_title(text: str) -> None:
