@@ -30,8 +30,9 @@ def test_every_type_can_be_generated(doc_type: str) -> None:
 def test_a_document_names_the_patient_it_is_about(doc_type: str) -> None:
     rng = random.Random(3)
     texts = [generate_document(rng, doc_type, PATIENT).upper() for _ in range(10)]
-    # Some copies carry OCR-like damage, so most (not all) spell the name intact.
-    assert sum("OKAFOR" in text for text in texts) >= 7
+    # Some copies carry OCR-like damage, so most (not all) spell the name intact; a copy of a
+    # card's back alone names no one, as real backs don't.
+    assert sum("OKAFOR" in text for text in texts) >= (5 if doc_type == "insurance_card" else 7)
     if doc_type != "insurance_card":  # cards carry no birth date
         assert sum("1961" in text or "/61" in text for text in texts) >= 5
 
@@ -103,3 +104,61 @@ def test_the_hard_style_reads_harder_and_leaves_training_text_alone() -> None:
 
     assert untitled(HARD) > untitled(STANDARD)
     assert generate_corpus(7, 2) == generate_corpus(7, 2, style=STANDARD)
+
+
+def _texts(doc_type: str, count: int, seed: int, lang: str | None = None) -> list[str]:
+    rng = random.Random(seed)
+    return [
+        "\n".join(generate_lines(rng, doc_type, PATIENT, lang=lang, noise=False)).lower()
+        for _ in range(count)
+    ]
+
+
+def test_referral_forms_come_blank_with_sections_and_boxes() -> None:
+    texts = _texts("referral", 60, 31)
+    blank = [text for text in texts if "referral details" in text or "reason for referral" in text]
+    assert len(blank) >= 15
+    assert any("urgen" in text and "routine" in text for text in blank)
+    spanish = _texts("referral", 40, 32, lang="es")
+    assert any("detalles del referido" in text for text in spanish)
+
+
+def test_insurance_cards_have_fronts_backs_and_medicare() -> None:
+    texts = _texts("insurance_card", 80, 33)
+    assert any("(80840)" in text for text in texts)
+    assert any("member services" in text and "claims" in text for text in texts)
+    assert any("name of beneficiary" in text or "medicare number" in text for text in texts)
+
+
+def test_lab_reports_print_grids_with_ranges_and_flags() -> None:
+    texts = _texts("lab_report", 80, 34)
+    assert (
+        sum("reference interval" in t or "out of range" in t or "ref range" in t for t in texts)
+        >= 10
+    )
+    assert any(" high " in text or "   h   " in text for text in texts)
+    spanish = _texts("lab_report", 40, 35, lang="es")
+    assert any("valores de referencia" in t or "fuera del rango" in t for t in spanish)
+
+
+def test_refill_requests_come_from_the_pharmacy_to_the_prescriber() -> None:
+    texts = _texts("rx_refill_request", 60, 36)
+    assert any("ncpdp" in text and "prescriber" in text for text in texts)
+    assert any("ncpdp" in text for text in _texts("rx_refill_request", 40, 37, lang="es"))
+
+
+def test_third_party_requests_ask_to_review_and_receive_copies() -> None:
+    texts = _texts("records_request", 80, 38)
+    assert any("review and/or receive copies" in text for text in texts)
+    assert any("disability" in text for text in texts)
+    assert any("attorney" in text or "law" in text for text in texts)
+    spanish = _texts("records_request", 40, 39, lang="es")
+    assert any("revisar y/o recibir copias" in text for text in spanish)
+
+
+def test_content_pages_sometimes_carry_a_fax_header_block() -> None:
+    from classify.faxheader import split_fax_header
+
+    rng = random.Random(40)
+    pages = [generate_document(rng, "lab_report", noise=False) for _ in range(100)]
+    assert 3 <= sum(bool(split_fax_header(page).header) for page in pages) < 50

@@ -17,6 +17,7 @@ from __future__ import annotations
 import random
 
 from recordroom.core import DOC_TYPES, Patient
+from training.generate.cards import _insurance_card
 from training.generate.common import (
     _STYLE,
     GENERATOR_VERSION,
@@ -37,11 +38,11 @@ from training.generate.damage import (
     _typo,
     _with_noise_lines,
 )
-from training.generate.fax import _fax_cover
+from training.generate.fax import _fax_cover, fax_header_lines
 from training.generate.intake import _intake
 from training.generate.notes import NOTE_LINES, _note
 from training.generate.paperwork import _claim_form
-from training.generate.payer import _eob, _insurance_card, _prior_auth
+from training.generate.payer import _eob, _prior_auth
 from training.generate.pharmacy import _refill
 from training.generate.referrals import _referral
 from training.generate.requests import _authorization, _records_request
@@ -88,6 +89,8 @@ assert set(BUILDERS) == set(DOC_TYPES)
 # Where the patient header goes: cover sheets and cards carry none of their own.
 NO_HEADER = frozenset({"fax_cover_sheet"})
 SPANISH_RATE = 0.2
+# Content pages sent with the fax software's header block printed above them: still the content.
+FAX_BLOCK_RATE = 0.12
 
 
 def generate_lines(
@@ -116,6 +119,8 @@ def generate_lines(
     lines: list[str] = []
     if rng.random() < 0.35:
         lines.append(_fax_banner(rng))
+    if doc_type != "fax_cover_sheet" and rng.random() < FAX_BLOCK_RATE:
+        lines.extend(fax_header_lines(rng, lang))
     if rng.random() < 0.7 and doc_type not in ("insurance_card",):
         lines.extend(_letterhead(rng))
     if doc_type in NO_HEADER or doc_type == "insurance_card":

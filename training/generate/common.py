@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from recordroom.core import Patient
 
-GENERATOR_VERSION = "3"
+GENERATOR_VERSION = "4"
 
 # The types the generator writes for training: those the shared data lacks or holds too few of.
 TRAINING_TYPES: tuple[str, ...] = (

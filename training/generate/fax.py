@@ -81,3 +81,34 @@ def _fax_cover(rng: random.Random, patient: Patient, lang: str) -> list[str]:
     if rng.random() < 0.5:
         lines.append(_pick(rng, ("Comments:", "Message:", "Notes:")))
     return [*lines, notice]
+
+
+def fax_header_lines(rng: random.Random, lang: str) -> list[str]:
+    """The block a sender's fax software prints above the first content page (To / From / Fax /
+    Pages / Date), with no message or notice: the page under it is the document itself."""
+    to, sender = rng.sample(PRACTICES, 2)
+    pages = str(rng.randint(1, 9))
+    when = _date(rng, _recent(rng), lang=lang)
+    if lang == "es":
+        pairs = [
+            ("Para", to),
+            ("De", sender),
+            ("Fax", _phone(rng)),
+            ("Teléfono", _phone(rng)),
+            ("Páginas", pages),
+            ("Fecha", when),
+        ]
+    else:
+        pairs = [
+            (_pick(rng, ("To", "TO", "Recipient")), to),
+            (_pick(rng, ("From", "FROM", "Sender")), sender),
+            (_pick(rng, ("Fax", "Fax #", "Fax Number")), _phone(rng)),
+            (_pick(rng, ("Phone", "Tel")), _phone(rng)),
+            (_pick(rng, ("Pages", "Total Pages")), pages),
+            (_pick(rng, ("Date", "Sent")), when),
+        ]
+    chosen = rng.sample(pairs, rng.randint(3, len(pairs)))
+    lines = _fields(rng, chosen)
+    if rng.random() < 0.4:
+        lines.insert(0, _pick(rng, ("FAX", "Fax", "FACSIMILE")))
+    return [*lines, ""]

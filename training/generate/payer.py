@@ -15,7 +15,6 @@ from training.generate.common import (
     _fields,
     _money,
     _name,
-    _phone,
     _pick,
     _recent,
     _sentences,
@@ -117,43 +116,6 @@ def _prior_auth(rng: random.Random, patient: Patient, lang: str) -> list[str]:
         5,
     )
     return [payer, *title, *_fields(rng, pairs), *questions]
-
-
-def _insurance_card(rng: random.Random, patient: Patient, lang: str) -> list[str]:
-    payer = _pick(rng, PAYERS)
-    member = f"{_pick(rng, ('', 'XYZ', 'W', 'MBR'))}{rng.randint(100000000, 999999999)}"
-    es = lang == "es"
-    pairs = [
-        (
-            "Miembro" if es else _pick(rng, ("Member", "Member Name", "Subscriber", "Name")),
-            _name(rng, patient),
-        ),
-        (
-            "ID de miembro" if es else _pick(rng, ("Member ID", "ID", "Subscriber ID", "ID #")),
-            member,
-        ),
-        (
-            "Grupo" if es else _pick(rng, ("Group", "Group #", "Group No", "GRP")),
-            str(rng.randint(10000, 9999999)),
-        ),
-        ("RxBIN", str(rng.randint(100000, 999999))),
-        ("RxPCN", _pick(rng, ("ADV", "9999", "MEDDPRIME", "WLHC"))),
-        ("RxGRP", _pick(rng, ("RX1234", "HUMANA", "OPTUMRX"))),
-        (_pick(rng, ("PCP Copay", "Office Visit", "Copago")), _money(rng, 5, 60)),
-        (_pick(rng, ("Specialist", "ER", "Urgent Care")), _money(rng, 20, 300)),
-        (_pick(rng, ("Plan", "Product", "Network")), _pick(rng, ("PPO", "HMO", "EPO", "POS"))),
-    ]
-    pick = [pairs[0], *rng.sample(pairs[1:], rng.randint(4, len(pairs) - 1))]
-    back = _pick(
-        rng,
-        (
-            f"Member Services {_phone(rng)}   Provider Services {_phone(rng)}",
-            "Present this card when you receive care. Possession does not guarantee eligibility.",
-            f"Claims: PO Box {rng.randint(100, 99999)}, {_pick(rng, ('Atlanta GA', 'Dallas TX'))}",
-            "Servicios para miembros: llame al número en el reverso de esta tarjeta.",
-        ),
-    )
-    return [payer, *_fields(rng, pick), back]
 
 
 def _eob(rng: random.Random, patient: Patient, lang: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Pharmacy refill requests."""
+"""Pharmacy refill requests: a pharmacy asks the prescriber to renew a prescription, by fax
+form, by an e-prescribing renewal printout or in a few lines; English and Spanish."""
 
 from __future__ import annotations
 
@@ -17,8 +18,12 @@ from training.generate.common import (
     _title,
 )
 
+FAX_FORM_RATE = 0.4
+
 
 def _refill(rng: random.Random, patient: Patient, lang: str) -> list[str]:
+    if rng.random() < FAX_FORM_RATE:
+        return _renewal_fax(rng, patient, lang)
     drug, strength = DRUGS[rng.randrange(len(DRUGS))]
     pharmacy = _pick(rng, PHARMACIES)
     if lang == "es":
@@ -92,3 +97,87 @@ def _refill(rng: random.Random, patient: Patient, lang: str) -> list[str]:
         ),
     )
     return [pharmacy, *title, *_fields(rng, pairs), reply]
+
+
+def _renewal_fax(rng: random.Random, patient: Patient, lang: str) -> list[str]:
+    """The pharmacy's faxed renewal form or e-prescribing printout, with the prescriber's reply
+    boxes: pharmacy identifiers (NCPDP, NPI), the prescription as last filled, days supply."""
+    drug, strength = DRUGS[rng.randrange(len(DRUGS))]
+    pharmacy = _pick(rng, PHARMACIES)
+    es = lang == "es"
+    filled = _date(rng, _recent(rng), lang=lang)
+    if es:
+        return [
+            pharmacy,
+            *_title(rng, ("Solicitud de renovación de receta", "Pedido de resurtido", "RESURTIDO")),
+            f"Para: {_pick(rng, DOCTORS)}   Fax: {_phone(rng)}",
+            f"De: {pharmacy}   NCPDP: {rng.randint(1000000, 9999999)}   Tel: {_phone(rng)}",
+            "La farmacia solicita autorización para surtir nuevamente el siguiente medicamento:",
+            f"Medicamento: {drug} {strength}   Cantidad: {rng.choice((30, 60, 90))}   "
+            f"Días de suministro: {rng.choice((30, 90))}",
+            f"Último surtido: {filled}   Resurtidos restantes: 0",
+            _pick(
+                rng,
+                (
+                    "Respuesta del médico: [ ] Aprobado  Resurtidos: ___  [ ] Denegado  "
+                    "[ ] Necesita cita",
+                    "Por favor firme y devuelva por fax a la farmacia.",
+                ),
+            ),
+            "Firma del médico: ______________   Fecha: ________",
+        ]
+    lines = [
+        pharmacy,
+        *_title(
+            rng,
+            (
+                "PRESCRIPTION RENEWAL REQUEST",
+                "Refill Authorization Request",
+                "Fax Refill Request",
+                "Renewal Request - Please Respond",
+                "Pharmacy Refill Request Form",
+                "RxRenewal",
+            ),
+        ),
+        f"{_pick(rng, ('To', 'Prescriber', 'Dr.'))}: {_pick(rng, DOCTORS)}   Fax: {_phone(rng)}",
+        f"{_pick(rng, ('From', 'Pharmacy'))}: {pharmacy} #{rng.randint(1000, 19999)}   "
+        f"NCPDP: {rng.randint(1000000, 9999999)}   Phone: {_phone(rng)}",
+        _pick(
+            rng,
+            (
+                "The patient listed below has requested a refill of the following prescription. "
+                "There are no refills remaining.",
+                "We have received a request to refill this prescription. Please review and "
+                "respond.",
+                "This prescription has expired. Please authorize a new prescription or refills.",
+                "Patient requests a 90-day supply. Please authorize a new prescription for "
+                "the quantity below.",
+            ),
+        ),
+        f"{_pick(rng, ('Drug Dispensed', 'Medication', 'Rx'))}: {drug} {strength}   "
+        f"{_pick(rng, ('Qty', 'Quantity'))}: {rng.choice((30, 60, 90, 180))}   "
+        f"Days Supply: {rng.choice((30, 90))}",
+        f"Original Rx #{rng.randint(1000000, 9999999)}   Date Written: "
+        f"{_date(rng, _recent(rng))}   Last Filled: {filled}",
+        f"Sig: {_pick(rng, ('TAKE 1 TABLET BY MOUTH DAILY', 'TAKE 1 CAPSULE TWICE DAILY'))}",
+        f"Pharmacist: {_pick(rng, ('R. Patel, PharmD', 'J. Lee, RPh', 'M. Gomez, PharmD'))}",
+        _pick(
+            rng,
+            (
+                "PRESCRIBER RESPONSE:  [ ] Approved   # of refills ____   [ ] Denied - reason "
+                "______   [ ] Patient must schedule an appointment",
+                "[ ] OK to refill x ___   [ ] Do not refill   [ ] New Rx sent electronically",
+                "Approve / Deny / Changed (see below)   Prescriber signature: ________  "
+                "DEA # ________",
+            ),
+        ),
+        _pick(
+            rng,
+            (
+                "Please fax your response back to the pharmacy at the number above.",
+                "If no response is received within 48 hours the patient will be advised to "
+                "contact your office.",
+            ),
+        ),
+    ]
+    return lines

@@ -36,10 +36,15 @@ LAB_TESTS = (
 )  # fmt: skip
 
 
+GRID_LAYOUT_RATE = 0.5  # of lab reports, one of the result-grid layouts below
+
+
 def _lab_report(rng: random.Random, patient: Patient, lang: str) -> list[str]:
     es = lang == "es"
     if not es and rng.random() < 0.2:
         return _pathology(rng)
+    if rng.random() < GRID_LAYOUT_RATE:
+        return _lab_grid(rng, lang)
     title = _title(
         rng,
         ("Informe de laboratorio", "Resultados de laboratorio", "Reporte de laboratorio")
@@ -108,3 +113,143 @@ def _lab_report(rng: random.Random, patient: Patient, lang: str) -> list[str]:
         ),
     )
     return [*title, lab, *_fields(rng, pairs), header, *rows, footer]
+
+
+LABS = (
+    "Quest Diagnostics", "LabCorp", "Regional Medical Laboratory", "Sonic Reference Lab",
+    "Laboratorio Clínico Central", "BioReference Laboratories", "ARUP Laboratories",
+    "Hospital Core Laboratory", "Mayo Clinic Laboratories",
+)  # fmt: skip
+PANELS = (
+    "CBC With Differential/Platelet", "Comp. Metabolic Panel (14)", "Lipid Panel",
+    "Basic Metabolic Panel", "Hemoglobin A1c", "TSH", "Urinalysis, Complete",
+    "Hepatic Function Panel",
+)  # fmt: skip
+URINALYSIS = (
+    ("Color", "Yellow", "Yellow"), ("Appearance", "Cloudy", "Clear"),
+    ("Specific Gravity", "1.021", "1.005-1.030"), ("pH", "6.0", "5.0-7.5"),
+    ("Protein", "Trace", "Negative"), ("Glucose", "Negative", "Negative"),
+    ("Ketones", "Negative", "Negative"), ("Blood", "1+", "Negative"),
+    ("Leukocyte Esterase", "Negative", "Negative"), ("Nitrite", "Negative", "Negative"),
+)  # fmt: skip
+
+
+def _value(
+    rng: random.Random, test: tuple[str, str, float, float, float, float]
+) -> tuple[str, str]:
+    """A drawn value and its flag (H, L or nothing) against the reference range."""
+    _name, _unit, low, high, lo_draw, hi_draw = test
+    value = rng.uniform(lo_draw, hi_draw)
+    flag = "H" if value > high else "L" if value < low else ""
+    return f"{value:.1f}", flag
+
+
+def _lab_grid(rng: random.Random, lang: str) -> list[str]:
+    """Result grids in the layouts labs print: flag column, in/out-of-range columns, cumulative
+    columns by date, qualitative urinalysis; English or Spanish."""
+    es = lang == "es"
+    lab = _pick(rng, LABS)
+    tests = rng.sample(list(LAB_TESTS), rng.randint(4, 10))
+    layout = rng.randrange(5)
+    words = {
+        "H": _pick(rng, ("A", "ALTO")) if es else _pick(rng, ("H", "High", "HI")),
+        "L": _pick(rng, ("B", "BAJO")) if es else _pick(rng, ("L", "Low", "LO")),
+        "": "",
+    }
+    rows: list[str] = []
+    if layout == 0:
+        header = (
+            "PRUEBA   RESULTADO   INDICADOR   UNIDADES   VALORES DE REFERENCIA   LAB"
+            if es
+            else "TESTS   RESULT   FLAG   UNITS   REFERENCE INTERVAL   LAB"
+        )
+        for test in tests:
+            value, flag = _value(rng, test)
+            rows.append(
+                f"{test[0]}   {value}   {words[flag]}   {test[1]}   {test[2]}-{test[3]}   01"
+            )
+    elif layout == 1:
+        header = (
+            "Prueba   Dentro del rango   Fuera del rango   Rango de referencia   Lab"
+            if es
+            else "Test Name   In Range   Out Of Range   Reference Range   Lab"
+        )
+        for test in tests:
+            value, flag = _value(rng, test)
+            placed = f"{value}   " if not flag else f"   {value} {words[flag]}"
+            rows.append(f"{test[0]}   {placed}   {test[2]}-{test[3]} {test[1]}   {lab[:2].upper()}")
+    elif layout == 2:
+        dates = [_date(rng, _recent(rng), lang=lang) for _ in range(rng.randint(2, 4))]
+        header = (
+            f"{'Prueba' if es else 'Component'}   "
+            + "   ".join(dates)
+            + ("   Rango" if es else "   Ref Range")
+        )
+        for test in tests:
+            cells: list[str] = []
+            for _ in dates:
+                value, flag = _value(rng, test)
+                cells.append(f"{value} {words[flag]}".strip())
+            rows.append(f"{test[0]}   " + "   ".join(cells) + f"   {test[2]}-{test[3]}")
+    elif layout == 3:
+        header = (
+            "Examen general de orina   Resultado   Referencia"
+            if es
+            else _pick(rng, ("URINALYSIS   Result   Reference", "Urinalysis, Complete"))
+        )
+        for name, value, ref in rng.sample(URINALYSIS, rng.randint(5, len(URINALYSIS))):
+            flag = " A" if es and value != ref and not ref[0].isdigit() else ""
+            if not es and value != ref and not ref[0].isdigit():
+                flag = _pick(rng, (" Abnormal", " A", " *"))
+            rows.append(f"{name}   {value}{flag}   {ref}")
+    else:
+        header = _pick(
+            rng,
+            (
+                "Test   Result   Units   Range   Status",
+                "ANALYTE   VALUE   UNITS   NORMAL RANGE",
+            ),
+        )
+        for test in tests:
+            value, flag = _value(rng, test)
+            mark = _pick(rng, ("*", "!", words[flag])) if flag else ""
+            rows.append(
+                f"{test[0]}{mark and ' ' + mark}   {value}   {test[1]}   ({test[2]}-{test[3]})   F"
+            )
+    top = [
+        lab,
+        *_title(
+            rng,
+            ("Informe de resultados", "Resultados de laboratorio", "Reporte final")
+            if es
+            else ("Patient Report", "Final Report", "Lab Results", "Results Report"),
+        ),
+    ]
+    collected = (
+        "Fecha de recolección"
+        if es
+        else _pick(rng, ("Date Collected", "Collected", "Specimen Collected"))
+    )
+    physician = (
+        "Médico que ordena" if es else _pick(rng, ("Ordering Physician", "Physician", "Provider"))
+    )
+    info = [
+        f"{collected}: {_date(rng, _recent(rng), lang=lang)}",
+        f"{physician}: {_pick(rng, DOCTORS)}",
+        f"{'Estado' if es else 'Report Status'}: Final",
+        f"{'Pruebas ordenadas' if es else 'Tests Ordered'}: "
+        + "; ".join(rng.sample(PANELS, rng.randint(1, 3))),
+        f"{'Ayuno' if es else 'Fasting'}: {_pick(rng, ('Sí', 'No') if es else ('Yes', 'No'))}",
+    ]
+    legend = _pick(
+        rng,
+        (
+            "A = Alto  B = Bajo  * = Crítico" if es else "H = High  L = Low  C = Critical",
+            f"{'Realizado en' if es else 'Performing lab'}: {lab}, CLIA {rng.randint(10, 99)}D"
+            f"{rng.randint(1000000, 9999999)}",
+            "Resultados fuera de rango marcados."
+            if es
+            else "Flagged results are outside the reference range.",
+        ),
+    )
+    return [*top, *rng.sample(info, rng.randint(2, len(info))), header, *rows, legend]
