@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.note_labels import label_disagreements
 from classify.doctype import MODEL_DIR, SpacyDocTypeClassifier
 from recordroom.core import DOC_TYPES
 from recordroom.core.settings import Settings
@@ -329,12 +330,19 @@ def office_teaches_bench(
         print(f"  {taught:<18}{right / total:>21.1%}{by_example / total:>20.1%}")
 
 
-def print_per_type(name: str, scores: Scores) -> None:
-    print(f"\nper type, ours — {name}")
+def print_per_type(name: str, scores: Scores, reference: Scores) -> None:
+    """Per type: F1 and documents right (of those of that type), ours and the reference's."""
+    print(f"\nper type — {name}")
+    print(f"  {'type':<20} {'ours F1':>7}  {'ours right':>10}  {'ref right':>9}")
     for label in DOC_TYPES:
         if label in scores.f1:
             support = scores.support.get(label, 0)
-            print(f"  {label:<20} F1 {scores.f1[label]:.3f}   n={support}")
+            right = scores.confusion.get((label, label), 0)
+            theirs = reference.confusion.get((label, label), 0)
+            print(
+                f"  {label:<20} {scores.f1[label]:>7.3f}  {f'{right}/{support}':>10}  "
+                f"{f'{theirs}/{reference.support.get(label, 0)}':>9}"
+            )
 
 
 def print_confusion(name: str, scores: Scores) -> None:
@@ -345,6 +353,22 @@ def print_confusion(name: str, scores: Scores) -> None:
     for gold in labels:
         cells = " ".join(f"{scores.confusion.get((gold, p), 0) or '.':>6}" for p in labels)
         print(f"  {gold:<18} {cells}")
+
+
+def print_label_disagreements(
+    ours: SpacyDocTypeClassifier, reference: ReferenceClassifier, splits: dict[str, Any]
+) -> None:
+    """The held-out MTSamples notes left out of the honest subset, each with its reason and both
+    classifiers' answers, so a reader can judge the subset."""
+    notes = list(splits["mtsamples"].test)
+    disagreeing = label_disagreements(notes, [*splits["mtsamples"].train, *notes])
+    print(f"\nMTSamples held-out notes whose label disagrees with the text ({len(disagreeing)})")
+    for note in notes:
+        if note.key in disagreeing:
+            print(
+                f"  {note.key}  label {'|'.join(note.labels)}  ours {ours.predict(note.text)[0]}  "
+                f"ref {reference.predict(note.text)}  — {'; '.join(disagreeing[note.key])}"
+            )
 
 
 # ---------------------------------------------------------------- whole faxes through the pipeline
@@ -474,8 +498,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ours.predict("warm up")
 
     paperwork = list(load_paperwork())
+    notes = list(splits["mtsamples"].test)
+    disagreeing = label_disagreements(notes, [*splits["mtsamples"].train, *notes])
     sets: list[tuple[str, list[Example]]] = [
-        ("MTSamples held out (clean text)", list(splits["mtsamples"].test)),
+        ("MTSamples held out (clean text)", notes),
+        ("  … labels agreeing with the text", [e for e in notes if e.key not in disagreeing]),
         ("real payer/claim/EOB/lab paperwork", paperwork),
         ("real forms, held-out providers", list(splits["forms"].test)),
         ("  … of them in Spanish", [e for e in splits["forms"].test if is_spanish(e.text)]),
@@ -517,9 +544,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     print_calibration(ours, [(name, examples) for name, examples in sets if name[0] != " "])
     fax_header_bench(ours)
     office_teaches_bench(ours, paperwork)
-    for name, scores, *_ in main_sets:
-        print_per_type(name.strip(), scores)
+    for name, scores, _, reference_scores, *_ in main_sets:
+        print_per_type(name.strip(), scores, reference_scores)
         print_confusion(name.strip(), scores)
+    print_label_disagreements(ours, reference, splits)
     pipeline_bench(model=args.model)
     if reader is not None:
         pipeline_bench(args.ocr_faxes, seed=100, reader=reader, model=args.model)
