@@ -19,6 +19,7 @@ TITLE_LINES = 12
 TITLE_CHARS = 900
 TITLE_WORDS = 12
 NOTE_TITLE_LINES = 5
+FAX_TITLE_LINES = 3
 RULE_CONFIDENCE = 0.97
 
 
@@ -45,7 +46,15 @@ TITLE_RULES: tuple[Rule, ...] = (
         r"\bcover (sheet|page)\b.{0,40}\bfax\b|\bfax\b.{0,40}\bcover (sheet|page)\b",
         r"\b(portada|caratula|hoja de envio) (de|del) (fax|facsimil)\b",
         r"\b(fax|facsimil) - (portada|caratula)\b",
-        r"^\W*(confidential )?(fax|facsimile|telefax)\W*$|^\W*cover (page|sheet)\W*$",
+        r"^\W*cover (page|sheet)\W*$",
+    ),
+    # The word alone is a cover's title only at the very top: lower down it is a blank form's label
+    # ("Fax *" under a referral form's practice details).
+    _rule(
+        "fax_cover_sheet",
+        "fax alone",
+        r"^\W*(confidential )?(fax|facsimile|telefax)\W*$",
+        top_lines=FAX_TITLE_LINES,
     ),
     _rule(
         "other",

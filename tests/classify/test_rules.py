@@ -160,3 +160,11 @@ def test_a_title_with_a_colon_still_counts() -> None:
 )
 def test_claim_forms_and_remittance_codes(text: str, doc_type: str) -> None:
     assert rule_doc_type(text) == doc_type
+
+
+def test_the_word_fax_alone_is_a_title_only_at_the_top() -> None:
+    assert rule_doc_type("FAX\nTo: Dr. Park\nFrom: Riverside\nPages: 2") == "fax_cover_sheet"
+    blank_form = "\n".join(
+        ["Referral Details", "Reason for Referral", "Provider Name", "NPI", "Fax *", "Email"]
+    )
+    assert rule_doc_type(blank_form) != "fax_cover_sheet"

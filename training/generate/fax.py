@@ -108,7 +108,13 @@ def fax_header_lines(rng: random.Random, lang: str) -> list[str]:
             (_pick(rng, ("Date", "Sent")), when),
         ]
     chosen = rng.sample(pairs, rng.randint(3, len(pairs)))
-    lines = _fields(rng, chosen)
+    # Fax software prints "Label: value", one or two to a line.
+    lines: list[str] = []
+    for label, value in chosen:
+        if lines and rng.random() < 0.3:
+            lines[-1] += f"     {label}: {value}"
+        else:
+            lines.append(f"{label}: {value}")
     if rng.random() < 0.4:
         lines.insert(0, _pick(rng, ("FAX", "Fax", "FACSIMILE")))
     return [*lines, ""]
