@@ -19,7 +19,7 @@ TITLE_LINES = 12
 TITLE_CHARS = 900
 TITLE_WORDS = 12
 NOTE_TITLE_LINES = 5
-FAX_TITLE_LINES = 3
+FAX_TITLE_LINES = 5
 RULE_CONFIDENCE = 0.97
 
 
@@ -48,12 +48,12 @@ TITLE_RULES: tuple[Rule, ...] = (
         r"\b(fax|facsimil) - (portada|caratula)\b",
         r"^\W*cover (page|sheet)\W*$",
     ),
-    # The word alone is a cover's title only at the very top: lower down it is a blank form's label
-    # ("Fax *" under a referral form's practice details).
+    # The word alone is a cover's title near the top (under a letterhead and a fax machine's banner)
+    # and with no label mark after it: "Fax *" or "Fax: ____" lower down is a blank form's label.
     _rule(
         "fax_cover_sheet",
         "fax alone",
-        r"^\W*(confidential )?(fax|facsimile|telefax)\W*$",
+        r"^[^\w:*_]*(confidential )?(fax|facsimile|telefax)[^\w:*_]*$",
         top_lines=FAX_TITLE_LINES,
     ),
     _rule(
