@@ -18,4 +18,4 @@ def require_role(actor: Actor, *roles: str) -> None:
 def record_denial(ctx: Context, actor: Actor, what: str) -> None:
     """A door refused ``actor`` something for want of a role: the audit trail keeps it."""
     with ctx.unit_of_work(actor) as unit:
-        unit.record("access.denied", detail=what)
+        unit.record("access.denied", outcome="minor", detail=what)

@@ -14,15 +14,24 @@ from tests.web.conftest import csrf_of
 from tests.web.seed import Seeded
 
 
+class Reported(list[tuple[str, str]]):
+    """(action, user id) of every event the use-cases report, and each one's outcome."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: dict[tuple[str, str], str] = {}
+
+
 @pytest.fixture
-def reported(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+def reported(monkeypatch: pytest.MonkeyPatch) -> Reported:
     """(action, user id) of every event the use-cases report."""
-    events: list[tuple[str, str]] = []
+    events = Reported()
     record = UnitOfWork.record
 
     def keep(unit: UnitOfWork, action: str, **what: Any) -> AuditEvent:
         event = record(unit, action, **what)
         events.append((action, unit.actor.user_id))
+        events.outcomes[(action, unit.actor.user_id)] = str(what.get("outcome", "success"))
         return event
 
     monkeypatch.setattr(UnitOfWork, "record", keep)
@@ -55,7 +64,7 @@ def test_sign_in_failure_and_denial_are_reported(
     client: TestClient,
     as_role: dict[str, TestClient],
     seeded: Seeded,
-    reported: list[tuple[str, str]],
+    reported: Reported,
 ) -> None:
     page = client.get("/login")
     client.post(
@@ -65,3 +74,5 @@ def test_sign_in_failure_and_denial_are_reported(
     assert ("login", "anonymous") in reported
     as_role["clerk"].get("/inbox")
     assert ("access.denied", "clerk-user") in reported
+    assert reported.outcomes[("login", "anonymous")] == "minor"
+    assert reported.outcomes[("access.denied", "clerk-user")] == "minor"
