@@ -1,8 +1,10 @@
 """Ingest throughput with 1, 2 and 3 ``recordroom worker`` processes on one PostgreSQL queue.
 
-Run as ``python -m bench.scale [--documents N]``. Each run gets a fresh database on a throwaway
-PostgreSQL server on 127.0.0.1; N text-layer letters of one to three pages are handed off first
-(originals in the local object store, jobs queued, as the watcher leaves them), then the workers
+Run as ``python -m bench.scale [--documents N] [--store local|s3]``. Each run gets a fresh
+database on a throwaway PostgreSQL server on 127.0.0.1 and, with ``--store s3``, a fresh bucket on
+a throwaway SeaweedFS S3 server (``weed mini``) on 127.0.0.1; N text-layer letters of one to three
+pages are handed off first (originals in the object store, jobs queued, as the watcher leaves
+them), then the workers
 are started with ``--drain`` and work the queue empty, classifier included. Throughput is taken
 over the span in which every worker was working (process start-up, model loading and the tail
 are left out). While they run, ``pg_locks`` is sampled every 20 ms for lock waits (a backend
@@ -15,10 +17,12 @@ workers share.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import tempfile
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +32,7 @@ from sqlalchemy import select
 from indexer.database import Database
 from indexer.models import DocumentRow, JobRow
 from tests.queue import queue_letters, start_worker, worker_environment
-from tests.services import PostgresServer, running_postgres
+from tests.services import PostgresServer, new_bucket_name, running_postgres, running_s3
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,16 +118,18 @@ def busy_window(url: str) -> tuple[float, int, int]:
     return (end - start).total_seconds(), len(inside), page_count
 
 
-def run(server: PostgresServer, workers: int, count: int) -> Run:
+def run(
+    server: PostgresServer, workers: int, count: int, store: Mapping[str, str] | None = None
+) -> Run:
     url = server.create_database()
     dsn = server.dsn(url.rsplit("/", 1)[-1])
     try:
         with tempfile.TemporaryDirectory(prefix="recordroom-bench-scale-") as folder:
             home = Path(folder)
-            queue_letters(home, url, count, most_pages=3)
+            queue_letters(home, url, count, most_pages=3, store=store)
             before = database_counters(dsn)
             with LockSampler(dsn) as sampler:
-                env = worker_environment(home, url)
+                env = worker_environment(home, url, store=store)
                 processes = [start_worker(home, env, "--drain") for _ in range(workers)]
                 for process in processes:
                     if process.wait(timeout=3600) != 0:
@@ -150,18 +156,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--documents", type=int, default=300)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3])
+    parser.add_argument("--store", choices=("local", "s3"), default="s3")
     args = parser.parse_args()
-    print(f"ingest throughput, {args.documents} text-layer letters, PostgreSQL, local store")
+    where = "S3 (weed mini)" if args.store == "s3" else "local store"
+    print(f"ingest throughput, {args.documents} text-layer letters, PostgreSQL, {where}")
     print(f"this machine: {os.cpu_count()} cores (shared)\n")
     print(
         "| workers | documents/s | pages/s | speed-up | lock-wait samples | txns/job "
         "| database ms/job |"
     )
     print("|---|---|---|---|---|---|---|")
-    with running_postgres() as server:
+    with running_postgres() as server, contextlib.ExitStack() as services:
+        s3 = services.enter_context(running_s3()) if args.store == "s3" else None
         base = None
         for workers in args.workers:
-            result = run(server, workers, args.documents)
+            store = s3.environ(new_bucket_name()) if s3 else None
+            result = run(server, workers, args.documents, store)
             base = base or result.documents_per_second
             print(
                 f"| {workers} | {result.documents_per_second:.2f} | "

@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from indexer.database import Database
@@ -20,8 +20,14 @@ from storage import open_store
 from synthetic import files as samples
 
 
-def worker_environment(home: Path, database_url: str, lease_seconds: float = 30) -> dict[str, str]:
-    """The environment of a worker over ``home`` (its local object store) and the database."""
+def worker_environment(
+    home: Path,
+    database_url: str,
+    lease_seconds: float = 30,
+    store: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of a worker over ``home`` and the database; the object store is the
+    home's local folder unless ``store`` gives other storage settings (an S3 server's)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("RECORDROOM_")}
     env.update(
         RECORDROOM_HOME=str(home / "var"),
@@ -30,6 +36,7 @@ def worker_environment(home: Path, database_url: str, lease_seconds: float = 30)
         RECORDROOM_OCR_WORKERS="1",
         RECORDROOM_JOB_LEASE_SECONDS=str(lease_seconds),
     )
+    env.update(store or {})
     return env
 
 
@@ -41,11 +48,17 @@ def handing_off(settings: Settings, database: Database) -> Pipeline:
 
 
 def queue_letters(
-    home: Path, database_url: str, count: int, *, most_pages: int = 1
+    home: Path,
+    database_url: str,
+    count: int,
+    *,
+    most_pages: int = 1,
+    store: Mapping[str, str] | None = None,
 ) -> tuple[Settings, set[str], int]:
     """``count`` different text-layer letters of 1 to ``most_pages`` pages handed off (originals
     stored, jobs queued); the settings, their SHA-256s and how many pages they have."""
-    settings = load_settings(environ=worker_environment(home, database_url), cwd=home)
+    environ = worker_environment(home, database_url, store=store)
+    settings = load_settings(environ=environ, cwd=home)
     database = Database(database_url)
     database.migrate()
     pipeline = handing_off(settings, database)
