@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from indexer.database import Database
 from indexer.models import DocumentRow, PageRow
@@ -110,6 +110,11 @@ def fill(database: Database, count: int, seed: int) -> None:
                     )
             connection.execute(insert(DocumentRow), documents)
             connection.execute(insert(PageRow), pages)
+    with database.engine.begin() as connection:
+        # After a bulk load the planner's statistics are gathered, as autovacuum (PostgreSQL) or
+        # a nightly ANALYZE would: without them the first queries ran on a guessed plan (seen
+        # here: p95 2.7 s on PostgreSQL with p50 10 ms).
+        connection.execute(text("ANALYZE"))
 
 
 def queries(seed: int, count: int) -> list[tuple[str, SearchFilters]]:
