@@ -28,7 +28,10 @@ from typing import Any
 
 import psutil
 from PIL import Image
+from sqlalchemy.exc import OperationalError
 
+from indexer import jobs
+from indexer.database import Database
 from ocr import TesseractEngine, tesseract
 from ocr.quality import character_error_rate
 from recordroom.core.settings import Settings
@@ -376,18 +379,30 @@ def run_watch_once(corpus: Corpus, folder: Path, workers: int, engine: str) -> R
 
 def _processing_empty(home: Path) -> bool:
     processing = home / "inbox" / ".recordroom" / "processing"
-    return not processing.exists() or not any(p.is_file() for p in processing.rglob("*"))
+    try:
+        return not processing.exists() or not any(p.is_file() for p in processing.rglob("*"))
+    except FileNotFoundError:  # a claim folder went away while it was listed: look again
+        return False
 
 
-def _drop_and_wait(home: Path, source: Path, name: str) -> float:
-    """Seconds from renaming ``source`` into the inbox until it is stored (gone from the inbox
-    and from processing)."""
+def _jobs_waiting(database: Database) -> int:
+    """Jobs handed off and not yet finished (0 before the watcher made its tables)."""
+    try:
+        with database.session() as session:
+            return jobs.unfinished(session)
+    except OperationalError:
+        return 0
+
+
+def _drop_and_wait(home: Path, source: Path, name: str, database: Database) -> float:
+    """Seconds from renaming ``source`` into the inbox until it is searchable: gone from the
+    inbox and from processing (handed off), and its job finished (stored and indexed)."""
     staged = home / name
     shutil.copy(source, staged)
     target = home / "inbox" / (name + source.suffix if "." not in name else name)
     started = time.perf_counter()
     staged.rename(target)  # the drop: the file appears whole, as a scanner's rename does
-    while target.exists() or not _processing_empty(home):
+    while target.exists() or not _processing_empty(home) or _jobs_waiting(database):
         time.sleep(0.01)
     return time.perf_counter() - started
 
@@ -400,15 +415,17 @@ def run_lone_fax(corpus: Corpus, folder: Path, workers: int) -> tuple[float, flo
     process = subprocess.Popen(
         [str(RECORDROOM), "watch"], env=env, cwd=home, stderr=subprocess.DEVNULL
     )
+    database = Database(Settings(home=home / "var").database)
     try:
         # Start-up first (workers load tesseract, the classifier loads): a warm-up file is
         # dropped and waited for, so the measured fax finds the watcher as a day's work does.
-        _drop_and_wait(home, corpus.burst[0].path, "warm-up")
+        _drop_and_wait(home, corpus.burst[0].path, "warm-up", database)
         time.sleep(1.0)
-        latency = _drop_and_wait(home, corpus.lone_fax.path, "lone.tif")
+        latency = _drop_and_wait(home, corpus.lone_fax.path, "lone.tif", database)
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
+        database.dispose()
     with TesseractEngine(Settings(ocr_workers=workers, ocr_languages=LANGUAGES)) as engine:
         engine.extract(corpus.lone_fax.path)  # load tesseract in this process first
         started = time.perf_counter()

@@ -29,6 +29,7 @@ import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -71,6 +72,7 @@ JOB_COPY_PREFIX = "recordroom-job-"  # under the work folder: private copies of 
 # The files being handed off or worked on in this process, by SHA-256 (see ``_hash_lock``).
 _LOCKS: dict[str, tuple[threading.Lock, int]] = {}
 _LOCKS_GUARD = threading.Lock()
+_FINISH_LOCK = threading.Lock()  # see ``Pipeline._finish``
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,10 +164,18 @@ class Pipeline:
         return True
 
     def work_until_idle(self) -> None:
-        """Work jobs until none is left to take (``watch --once``)."""
+        """Work jobs until none is left to take (``watch --once``), as many at once as a running
+        watcher's workers do, so a burst keeps every OCR worker busy."""
         self.reclaim_dead_leases()
-        while self.work_next():
-            pass
+
+        def drain() -> None:
+            while self.work_next():
+                pass
+
+        at_once = burst.files_at_once(self.settings)
+        with ThreadPoolExecutor(at_once, thread_name_prefix="worker") as pool:
+            for running in [pool.submit(drain) for _ in range(at_once)]:
+                running.result()
 
     def reclaim_dead_leases(self) -> None:
         """Give back the jobs held by workers of this host that are provably gone (killed, or
@@ -373,29 +383,30 @@ class Pipeline:
     def _finish(self, job: Job, source: str, prepared: _Prepared) -> IngestOutcome:
         """Mark re-sent copies, store the derivatives and index the documents."""
         sha256 = prepared.sha256
-        found = [
-            self._near_duplicate(document, prepared)
-            for document in self._documents(source, prepared, job.origin)
-        ]
-        copy_of = next((d.duplicate_of for d, _ in found if d.duplicate_of), None)
-        if self.settings.near_duplicates == "skip":
-            found = [(d, keys) for d, keys in found if d.duplicate_of is None]
-        documents = [d for d, _ in found]
-        if documents:
-            self._store_derivatives(prepared, documents)
-        ids = tuple(d.id for d in documents)
-        status: IngestStatus = "near_duplicate" if copy_of else "stored"
-        outcome = IngestOutcome(
-            file=source,
-            status=status,
-            document_id=ids[0] if ids else None,
-            pages=len(prepared.ocr.pages),
-            duplicate_of=copy_of,
-            document_ids=ids,
-        )
-        return self.index.finish_job(
-            job, outcome, sha256=sha256, documents=documents, keys={d.id: k for d, k in found}
-        )
+        read = self._documents(source, prepared, job.origin)
+        # One file at a time from the look-up of earlier copies to the commit: two workers of
+        # this process finishing a fax and its re-sent copy at once would each miss the other.
+        with _FINISH_LOCK:
+            found = [self._near_duplicate(document, prepared) for document in read]
+            copy_of = next((d.duplicate_of for d, _ in found if d.duplicate_of), None)
+            if self.settings.near_duplicates == "skip":
+                found = [(d, keys) for d, keys in found if d.duplicate_of is None]
+            documents = [d for d, _ in found]
+            if documents:
+                self._store_derivatives(prepared, documents)
+            ids = tuple(d.id for d in documents)
+            status: IngestStatus = "near_duplicate" if copy_of else "stored"
+            outcome = IngestOutcome(
+                file=source,
+                status=status,
+                document_id=ids[0] if ids else None,
+                pages=len(prepared.ocr.pages),
+                duplicate_of=copy_of,
+                document_ids=ids,
+            )
+            return self.index.finish_job(
+                job, outcome, sha256=sha256, documents=documents, keys={d.id: k for d, k in found}
+            )
 
     def _prepare(self, path: Path, sha256: str, size: int) -> _Prepared:
         ocr = self.ocr.extract(path, make_searchable_pdf=True)

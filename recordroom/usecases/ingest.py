@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from intake.burst import files_at_once
 from intake.watcher import InboxWatcher
 from intake.workers import Workers
 from recordroom.core import IngestOutcome, RecordroomError
@@ -57,7 +58,7 @@ def watch_inbox(
             pipeline.work_until_idle()
             return
         stop = stop or threading.Event()
-        workers = Workers(pipeline, ctx.settings.ocr_worker_count, stop)
+        workers = Workers(pipeline, files_at_once(ctx.settings), stop)
 
         def take(path: Path) -> object:
             job = pipeline.take_from_inbox(path)
@@ -82,6 +83,6 @@ def work_queue(ctx: Context, actor: Actor, *, drain: bool, stop: threading.Event
     for warning in privacy_warnings(ctx.settings):
         log.warning("%s", warning)
     try:
-        Workers(ctx.pipeline_for(actor), ctx.settings.ocr_worker_count, stop, drain=drain).run()
+        Workers(ctx.pipeline_for(actor), files_at_once(ctx.settings), stop, drain=drain).run()
     finally:
         ctx.audit.close(ctx.database.engine)
