@@ -132,7 +132,10 @@ def taken(database_url: str) -> int:
 def test_the_database_stopped_and_restarted_mid_run_loses_nothing(
     tmp_path: Path, postgres_server: PostgresServer, postgres_url: str
 ) -> None:
-    _, hashes = queue_letters(tmp_path, postgres_url, 40)
+    # Enough letters that the workers are far from done when the database goes away (on a quiet
+    # machine two workers finish 40 in about three seconds).
+    count = 160
+    _, hashes = queue_letters(tmp_path, postgres_url, count)
     env = environment(tmp_path, postgres_url, 5)
     workers = [start_worker(tmp_path, env, "--drain") for _ in range(2)]
 
@@ -144,12 +147,15 @@ def test_the_database_stopped_and_restarted_mid_run_loses_nothing(
 
     assert wait_until(lambda: stored() >= 5, 300)
     postgres_server.stop()
-    time.sleep(3)
-    assert all(worker.poll() is None for worker in workers), "workers wait for the database"
-    postgres_server.start()
+    try:
+        time.sleep(3)
+        assert stored() == 0, "the database is down"
+        assert all(worker.poll() is None for worker in workers), "workers wait for the database"
+    finally:
+        postgres_server.start()  # the server is shared by the tests that follow
     wait_for(workers, tmp_path)
     documents, statuses, failures = queue_state(postgres_url)
-    assert statuses == {"stored": 40} and set(documents) == hashes
+    assert statuses == {"stored": count} and set(documents) == hashes
     assert set(documents.values()) == {1} and failures == {"stored": 0}
 
 
