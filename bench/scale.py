@@ -31,7 +31,7 @@ from sqlalchemy import select
 
 from indexer.database import Database
 from indexer.models import DocumentRow, JobRow
-from tests.queue import queue_letters, start_worker, worker_environment
+from tests.queue import queue_letters, start_worker, stop_workers, worker_environment
 from tests.services import PostgresServer, new_bucket_name, running_postgres, running_s3
 
 
@@ -102,7 +102,7 @@ def busy_window(url: str) -> tuple[float, int, int]:
     with database.session() as session:
         rows = session.execute(
             select(JobRow.leased_by, JobRow.finished_at, JobRow.document_ids)
-            .where(JobRow.status == "stored")
+            .where(JobRow.status.in_(("stored", "near_duplicate")))
             .order_by(JobRow.finished_at)
         ).all()
         pages = dict(session.execute(select(DocumentRow.id, DocumentRow.page_count)).all())
@@ -131,9 +131,12 @@ def run(
             with LockSampler(dsn) as sampler:
                 env = worker_environment(home, url, store=store)
                 processes = [start_worker(home, env, "--drain") for _ in range(workers)]
-                for process in processes:
-                    if process.wait(timeout=3600) != 0:
-                        raise SystemExit((home / "workers.log").read_text()[-2000:])
+                try:
+                    for process in processes:
+                        if process.wait(timeout=3600) != 0:
+                            raise SystemExit((home / "workers.log").read_text()[-2000:])
+                finally:
+                    stop_workers()  # the others, when one failed
             after = database_counters(dsn)
             seconds, finished, pages_done = busy_window(url)
             if finished < count // 4:

@@ -4,6 +4,7 @@ leaves it, and ``recordroom worker`` processes over it."""
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 import time
@@ -67,7 +68,7 @@ def queue_letters(
     hashes, pages = set(), 0
     for n in range(count):
         body = [
-            ("CONSULTATION LETTER", f"Letter {n}: seen for a cardiology review.", f"Page {p}.")
+            ("CONSULTATION LETTER", *_sentences(random.Random(n * 10 + p)), f"Page {p}.")
             for p in range(1, 2 + n % most_pages)
         ]
         pages += len(body)
@@ -78,16 +79,48 @@ def queue_letters(
     return settings, hashes, pages
 
 
+_WORDS = (
+    "patient seen today follow visit cardiology review chest pain shortness breath blood "
+    "pressure medication dose daily tablet history exam normal murmur rhythm echo stress test "
+    "result advised return weeks clinic referral plan lipid panel glucose weight diet exercise "
+    "palpitations dizziness fatigue edema ankle swelling aspirin statin beta blocker monitor"
+)
+
+
+def _sentences(rng: random.Random) -> list[str]:
+    """Eight lines of words drawn at random: letters that share no more than chance does, so
+    the near-duplicate check takes none of them for a re-sent copy of another."""
+    words = _WORDS.split()
+    return [" ".join(rng.choice(words) for _ in range(9)).capitalize() + "." for _ in range(8)]
+
+
+_started: list[subprocess.Popen[bytes]] = []
+
+
 def start_worker(home: Path, env: dict[str, str], *args: str) -> subprocess.Popen[bytes]:
-    """``recordroom worker ARGS`` in the background, logging to ``home/workers.log``."""
+    """``recordroom worker ARGS`` in the background, logging to ``home/workers.log``; the
+    process is remembered for ``stop_workers``."""
     with (home / "workers.log").open("ab") as log:
-        return subprocess.Popen(
+        process = subprocess.Popen(
             [sys.executable, "-m", "recordroom.cli", "worker", *args],
             env=env,
             cwd=home,
             stdout=subprocess.DEVNULL,
             stderr=log,
         )
+    _started.append(process)
+    return process
+
+
+def stop_workers() -> int:
+    """Kills every worker ``start_worker`` started that is still running (a test that failed
+    half-way leaves them working its queue) and says how many there were."""
+    running = [process for process in _started if process.poll() is None]
+    for process in running:
+        process.kill()
+        process.wait()
+    _started.clear()
+    return len(running)
 
 
 def wait_until(condition: Callable[[], bool], seconds: float) -> bool:

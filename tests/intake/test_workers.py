@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,10 +20,17 @@ from indexer.models import DocumentRow, JobRow
 from recordroom.core.settings import Settings
 from synthetic import files as samples
 from tests import queue
-from tests.queue import start_worker, wait_until, worker_environment
+from tests.queue import start_worker, stop_workers, wait_until, worker_environment
 from tests.services import PostgresServer
 
 pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(autouse=True)
+def no_worker_outlives_its_test() -> Iterator[None]:
+    """A test that fails half-way must not leave its workers running into the next tests."""
+    yield
+    stop_workers()
 
 
 def environment(tmp_path: Path, database_url: str, lease_seconds: float) -> dict[str, str]:
