@@ -21,9 +21,9 @@ from storage.envelope import (
     DataKey,
     Envelope,
     body_data_key_id,
+    content_data_key,
     envelope_key,
     is_envelope_key,
-    new_data_key,
     open_sealed,
     parse_envelope,
     rewrap,
@@ -58,7 +58,9 @@ class EncryptedObjectStore:
     Writing a new object writes its envelope first, then its body, so a crash between the two
     leaves an envelope without a body (an unused key, reported as an orphan by ``verify``), never
     a body without its key. Overwriting an object keeps its data key, so the envelope on disk
-    always opens the body beside it.
+    always opens the body beside it. A new object's data key comes from its content
+    (``content_data_key``), so two machines writing the same object at once cannot leave a body
+    and an envelope that do not belong together.
 
     ``put_retained`` (the audit checkpoints) locks both halves until the date when the backend can
     retain (S3 object lock, the local store's read-only files): a locked body is no use if its
@@ -84,7 +86,7 @@ class EncryptedObjectStore:
         metadata = dict(metadata or {})
         if self.reload_keyring is not None:
             self.keyring = self.reload_keyring()
-        data_key = self._data_key_for_writing(key, metadata)
+        data_key = self._data_key_for_writing(key, data, metadata)
         self.backend.put(key, seal(key, data_key, data), metadata)
 
     def put_file(self, key: str, path: Path, metadata: Mapping[str, str] | None = None) -> None:
@@ -109,7 +111,7 @@ class EncryptedObjectStore:
             envelope: Envelope | None = found
             data_key = unwrap(found, self.keyring)
         except CorruptObjectError:
-            envelope, data_key = None, new_data_key()
+            envelope, data_key = None, content_data_key(self.keyring.current, key, data)
         if envelope is None or RETAIN_UNTIL not in envelope.metadata:
             metadata = {RETAIN_UNTIL: until.isoformat()}
             self._write_envelope(wrap(key, data_key, self.keyring.current, metadata))
@@ -154,14 +156,15 @@ class EncryptedObjectStore:
     def _data_key(self, key: str) -> DataKey:
         return unwrap(self.envelope(key), self.keyring)
 
-    def _data_key_for_writing(self, key: str, metadata: Mapping[str, str]) -> DataKey:
-        """The object's data key: the one in its envelope if it has one that opens, else a new
-        one whose envelope is written now (before the body)."""
+    def _data_key_for_writing(self, key: str, data: bytes, metadata: Mapping[str, str]) -> DataKey:
+        """The object's data key: the one in its envelope if it has one that opens, else one
+        drawn from the content whose envelope is written now (before the body)."""
         try:
             envelope = self.envelope(key)
             data_key = unwrap(envelope, self.keyring)
         except CorruptObjectError:
-            data_key = new_data_key()  # no envelope, or a broken one: start afresh
+            # No envelope, or a broken one: start afresh.
+            data_key = content_data_key(self.keyring.current, key, data)
         else:
             if metadata and dict(envelope.metadata) != dict(metadata):
                 merged = {**envelope.metadata, **metadata}

@@ -11,6 +11,13 @@ An object is kept as two objects in the backend:
     wrapped data key (AES-256-GCM under the master key) and the object's metadata (ids and hashes,
     never patient information).
 
+A new object's data key is derived from the master key, the object's key and its content. Two
+machines that store the same bytes under the same key at the same moment (two watchers handed the
+same fax) may interleave their writes, leaving one's envelope beside the other's body; both hold
+the same data key, so the pair still opens. The only thing this tells a reader of the bucket is
+that one object was written twice with the same content, which a content-addressed key says
+already.
+
 Rotating the master key rewrites only the envelopes; bodies are never rewritten. A body names its
 data key id, so a body and an envelope that do not belong together are told apart from a damaged
 object.
@@ -19,6 +26,8 @@ object.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import secrets
 from collections.abc import Mapping
@@ -59,8 +68,15 @@ class DataKey:
         return f"DataKey({self.key_id.hex()})"
 
 
-def new_data_key() -> DataKey:
-    return DataKey(secrets.token_bytes(DATA_KEY_ID_BYTES), AESGCM.generate_key(bit_length=256))
+def content_data_key(master: MasterKey, object_key: str, plaintext: bytes) -> DataKey:
+    """The data key of a new object: the same for the same master key, object key and content,
+    unguessable without the master key (HMAC-SHA-256 under a key derived from it, so the master
+    key itself only ever wraps)."""
+    derivation = hmac.digest(master.material, b"recordroom data key derivation", "sha256")
+    seed = object_key.encode("utf-8") + b"\0" + hashlib.sha256(plaintext).digest()
+    material = hmac.digest(derivation, b"material\0" + seed, "sha256")
+    key_id = hmac.digest(derivation, b"id\0" + seed, "sha256")[:DATA_KEY_ID_BYTES]
+    return DataKey(key_id, material)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,12 @@ import base64
 import datetime as dt
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
-from recordroom.core import ConfigurationError, StorageError
+from recordroom.core import ConfigurationError, NotFoundError, StorageError
 from recordroom.core.errors import CorruptObjectError
 from recordroom.core.settings import Settings, load_settings
 from storage import EncryptedObjectStore, LocalObjectStore, open_store, original_key
@@ -87,6 +88,55 @@ def test_overwriting_keeps_the_object_readable(settings: Settings) -> None:
     assert store.get("a/b") == b"2"
     assert store.envelope("a/b").metadata == {"kind": "two"}
     assert sorted(store.keys()) == ["a/b"]
+
+
+class Recording(LocalObjectStore):
+    """A folder that hides every envelope from reads (as when two machines both looked before
+    either wrote) and keeps each write it is given."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__(root)
+        self.writes: list[tuple[str, bytes]] = []
+
+    def get(self, key: str) -> bytes:
+        if key.startswith(envelope_key("")):
+            raise NotFoundError(f"object {key} not found")
+        return super().get(key)
+
+    def put(self, key: str, data: bytes, metadata: Mapping[str, str] | None = None) -> None:
+        self.writes.append((key, data))
+        super().put(key, data, metadata)
+
+
+def test_two_machines_writing_one_object_at_once_leave_a_pair_that_opens(
+    settings: Settings, tmp_path: Path
+) -> None:
+    keyring = load_keyring(settings.keys_dir, create=True)
+    recording = Recording(tmp_path / "both")
+    for _ in range(2):  # each finds no envelope and writes envelope, then body
+        EncryptedObjectStore(recording, keyring).put("originals/ab/abc", TEXT, {"sha256": "abc"})
+    keys = [key for key, _ in recording.writes]
+    assert keys == [envelope_key("originals/ab/abc"), "originals/ab/abc"] * 2
+    first_envelope, first_body, second_envelope, second_body = (d for _, d in recording.writes)
+    assert first_body != second_body  # sealed twice, each with its own nonce
+    # The interleaving that loses nothing only if both writers hold the same data key: the
+    # first machine's envelope is written last, the second machine's body is.
+    for n, (envelope, body) in enumerate(
+        ((first_envelope, second_body), (second_envelope, first_body))
+    ):
+        mixed = LocalObjectStore(tmp_path / f"mixed-{n}")
+        mixed.put(envelope_key("originals/ab/abc"), envelope)
+        mixed.put("originals/ab/abc", body)
+        assert EncryptedObjectStore(mixed, keyring).get("originals/ab/abc") == TEXT
+
+
+def test_the_data_key_of_new_content_differs(settings: Settings) -> None:
+    store = open_store(settings)
+    store.put("a/one", TEXT)
+    store.put("a/two", TEXT)
+    store.put("a/three", TEXT + b".")
+    ids = {store.envelope(key).data_key_id for key in ("a/one", "a/two", "a/three")}
+    assert len(ids) == 3  # another object, or other bytes: another key
 
 
 def test_rotation_rewraps_envelopes_and_leaves_bodies_alone(settings: Settings) -> None:
