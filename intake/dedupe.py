@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from datasketch import MinHash
 from PIL import Image, ImageOps
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, utils
 
 WORD = re.compile(r"[a-z]{2,}")
 MIN_WORDS = 12  # fewer words than this: the page image decides, not the text
@@ -93,10 +93,18 @@ class Identifiers:
         kinds = sorted({kind for kind, _ in mine} & {kind for kind, _ in theirs})
         for label, value in self.fields:
             readings = [v for lab, v in other.fields if lab == label]
-            # partial: a line break or a missing label can run the next words into a value
-            if readings and max(fuzz.partial_ratio(value, v) for v in readings) < NAME_MIN_RATIO:
+            if readings and max(_name_likeness(value, v) for v in readings) < NAME_MIN_RATIO:
                 kinds.append(label)
         return kinds
+
+
+def _name_likeness(a: str, b: str) -> float:
+    """How alike two readings of a labelled value are: partly (a line break or a missing label
+    can run the next words into a value), or as the same words in another order (``Ana Ruiz``
+    above, ``RUIZ, ANA`` below)."""
+    return max(
+        fuzz.partial_ratio(a, b), fuzz.token_sort_ratio(a, b, processor=utils.default_process)
+    )
 
 
 def _one_misread(

@@ -81,6 +81,17 @@ def test_a_value_ocr_dropped_is_no_conflict_but_a_misread_one_is() -> None:
     )
 
 
+def test_a_name_written_surname_first_is_the_same_name() -> None:
+    base = INR.format(date="03/02/2026", inr="2.4")
+    first = dedupe.fingerprint([base])
+    surname_first = dedupe.fingerprint(
+        [base.replace("Patient: Maria Lopez", "Patient: LOPEZ, MARIA")]
+    )
+    another = dedupe.fingerprint([base.replace("Patient: Maria Lopez", "Patient: Lopez, Ana")])
+    assert dedupe.similarity(first, surname_first) is not None
+    assert dedupe.similarity(first, another) is None
+
+
 def png(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG")
