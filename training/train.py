@@ -29,6 +29,7 @@ from typing import Any
 
 from classify.doctype import (
     MODEL_DIR,
+    NOTE_LOG_BIAS,
     PIPELINE_DIR_NAME,
     STRUCTURE_DIR_NAME,
     STRUCTURE_WEIGHT,
@@ -246,6 +247,7 @@ def run(data_dir: Path = DATA_DIR, model_dir: Path = MODEL_DIR) -> dict[str, Any
             **asdict(SETTINGS),
             "words_weight": WORDS_WEIGHT,
             "structure_weight": STRUCTURE_WEIGHT,
+            "note_log_bias": dict(sorted(NOTE_LOG_BIAS.items())),
         },
         "held_out": held_out,
         "seconds": round(time.monotonic() - started, 1),

@@ -133,6 +133,23 @@ def test_the_structure_model_reads_shape_not_subject() -> None:
     assert "bronchitis" not in shape
 
 
+def test_section_headings_are_read_by_kind_whatever_their_wording() -> None:
+    spelled = (
+        "HPI: Cough.\nHISTORY OF THE PRESENT ILLNESS: Cough.\nPAST MEDICAL HISTORY: None.\n"
+        "REVIEW OF SYSTEMS: Negative."
+    )
+    shape = structure_text(spelled).split()
+    assert shape.count("kind_hpi") == 1
+    assert "firstkind_hpi" in shape and "kind_pmh" in shape and "kind_ros" in shape
+
+
+def test_an_emergency_course_at_the_end_of_a_long_note_is_seen() -> None:
+    filler = "The patient was comfortable and talking in full sentences. " * 80
+    text = f"CHIEF COMPLAINT: Chest pain.\n{filler}\nEMERGENCY DEPARTMENT COURSE: Aspirin given.\n"
+    assert "tail_er" in structure_text(text).split()
+    assert "tail_er" not in structure_text(SOAP_NOTE).split()
+
+
 @pytest.mark.parametrize(
     ("text", "doc_type"),
     [(SOAP_NOTE, "progress_note"), (ED_NOTE, "ed_note"), (CONSULT_NOTE, "consult_note")],
