@@ -222,9 +222,9 @@ class Context:
         """The pipeline that stores files for ``actor`` (``ingest``, ``watch``, ``serve``): each
         file's documents and their ``document.create`` event commit together. The OCR workers load
         tesseract and the classifier loads while the database opens and the first pages are read."""
+        self.engine.start()  # first: the workers start while the store and database open
         trail = self.audit
         classifier = self.classifier_loading
-        self.engine.start()
 
         def record(session: Session, documents: Sequence[Document]) -> None:
             trail.record(

@@ -3,6 +3,11 @@
 Each command group is a module of this package with a ``register(commands)`` function that adds
 its sub-commands; ``COMMAND_GROUPS`` lists them, in the order ``--help`` shows them. A new group is
 a new module and one line here.
+
+Importing this package is cheap on purpose: the ``recordroom`` script is the main module, and
+multiprocessing runs the main module again in every OCR worker it starts (as ``__mp_main__``).
+The command groups, the settings and the wiring (SQLAlchemy, spaCy's users, the stores) are
+imported by ``main()``, so a worker does not load what only the caller needs.
 """
 
 from __future__ import annotations
@@ -16,8 +21,6 @@ from collections.abc import Sequence
 
 from recordroom.cli.common import LONG_RUNNING, command_line_actor
 from recordroom.core import RecordroomError
-from recordroom.core.settings import load_settings
-from recordroom.wiring import open_context
 
 COMMAND_GROUPS = (
     "home",
@@ -52,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from recordroom.core.settings import load_settings
+    from recordroom.wiring import open_context
+
     args = build_parser().parse_args(argv)
     quiet_subcommand = getattr(args, "mail_command", None)  # ``mail status`` is not long-running
     verbose = args.verbose or (args.command in LONG_RUNNING and not quiet_subcommand)

@@ -8,12 +8,14 @@ import json
 import os
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from recordroom.core.actor import ROLES, Actor
-from recordroom.wiring import Context
 
-Handler = Callable[[argparse.Namespace, Context, Actor], int]
+if TYPE_CHECKING:  # the wiring is imported by ``main()`` only (see ``recordroom.cli``)
+    from recordroom.wiring import Context
+
+Handler = Callable[[argparse.Namespace, "Context", Actor], int]
 Commands = Any  # argparse's sub-parsers action (its class is private)
 
 LONG_RUNNING = {"serve", "watch", "mail", "worker"}  # commands that log progress without --verbose

@@ -215,3 +215,16 @@ def test_ocr_does_not_load_spacy(home: Path) -> None:
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert "Thank you" in done.stdout
+
+
+def test_importing_the_command_line_is_light() -> None:
+    """multiprocessing runs the ``recordroom`` script again in every OCR worker it starts (as
+    ``__mp_main__``): that must not load the wiring, the database layer or the settings."""
+    check = (
+        "import sys\nimport recordroom.cli\n"
+        "heavy = ['recordroom.wiring', 'sqlalchemy', 'intake.pipeline', 'pydantic_settings']\n"
+        "print([name for name in heavy if name in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
