@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -100,3 +101,27 @@ def test_sideways_page_is_not_deskewed_until_upright(page: Image.Image) -> None:
     assert images.estimate_skew(sideways) == 0.0
     upright = images.rotate_upright(images.PageImage(sideways, 300, False), 90)
     assert images.estimate_skew(upright.image) == pytest.approx(0.0, abs=0.3)
+
+
+def test_remove_speckle_clears_exactly_the_ink_pixels_without_an_ink_neighbour() -> None:
+    rng = np.random.default_rng(5)
+    pixels = np.where(rng.random((60, 80)) < 0.08, 0, 255).astype(np.uint8)
+    ink = np.pad(pixels < images.INK_LEVEL, 1)
+    neighbours = sum(
+        ink[1 + dy : 61 + dy, 1 + dx : 81 + dx].astype(int)
+        for dy in (-1, 0, 1)
+        for dx in (-1, 0, 1)
+        if dy or dx
+    )
+    expected = np.where((pixels < images.INK_LEVEL) & (neighbours == 0), 255, pixels)
+    cleaned = np.asarray(images.remove_speckle(Image.fromarray(pixels)))
+    assert (cleaned == expected).all()
+    assert (cleaned != pixels).any() and (cleaned < images.INK_LEVEL).any()
+
+
+def test_a_black_and_white_page_is_stored_as_a_1_bit_png_with_its_pixels() -> None:
+    pixels = np.where(np.random.default_rng(6).random((40, 50)) < 0.3, 0, 255).astype(np.uint8)
+    png = images.png_bytes(images.PageImage(Image.fromarray(pixels), 300, bilevel=True))
+    with Image.open(io.BytesIO(png)) as stored:
+        assert stored.mode == "1"
+        assert (np.asarray(stored.convert("L")) == pixels).all()
