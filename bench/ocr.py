@@ -300,6 +300,40 @@ def run_engine_alone(items: Sequence[Item], workers: int) -> Run:
     return run
 
 
+def run_ocr_stage(corpus: Corpus, workers: int) -> Run:
+    """recordroom's OCR stage alone, its workers loaded (``TesseractEngine.extract`` of the burst's
+    scanned files, two files per worker as ``ingest`` runs them): page rendering, clean-up, fax
+    resampling, recognition and the searchable PDF, without start-up, classification, storage or
+    the database. Between the engine alone and ``ingest``, it tells the page work recordroom
+    chooses to do from the rest."""
+    settings = Settings(ocr_workers=workers, ocr_engine="tesserocr", ocr_languages=LANGUAGES)
+    items = corpus.scanned
+    run = Run(sum(len(item.texts) for item in items))
+    with TesseractEngine(settings) as reader, ThreadPoolExecutor(2 * workers) as files:
+        reader.start()
+        reader.extract(corpus.lone_fax.path)  # the workers are loaded before the clock starts
+        spent_before = {
+            child.pid: sum(child.cpu_times()[:2]) for child in psutil.Process().children(True)
+        }
+        with TreeSampler() as sampler:
+            main_cpu = time.process_time()
+            started = time.perf_counter()
+            results = list(files.map(lambda item: reader.extract(item.path), items))
+            run.wall = time.perf_counter() - started
+            main_cpu = time.process_time() - main_cpu
+    sampler.fill(run)
+    # The workers' loading and warm-up page are not the burst's: only what they spent since.
+    run.cpu = main_cpu + sum(
+        spent - spent_before.get(pid, 0.0) for pid, spent in sampler.cpu.items()
+    )
+    for item, result in zip(items, results, strict=True):
+        for number, page in enumerate(result.pages):
+            run.errors.setdefault(item.kind, []).append(
+                character_error_rate(item.texts[number], page.text)
+            )
+    return run
+
+
 def run_ocrmypdf(items: Sequence[Item], workers: int, folder: Path) -> Run:
     run = Run(sum(len(item.texts) for item in items))
     with TreeSampler() as sampler:
@@ -529,6 +563,7 @@ def print_speed(runs: dict[str, Run], corpus: Corpus, workers: int) -> None:
             ),
             row("tesseract command, a process a page (page images)", command),
             row("tesserocr engine alone, loaded once per worker", runs["engine"]),
+            row("recordroom's OCR stage alone, workers loaded (page clean-up, PDF)", runs["stage"]),
             row(
                 "recordroom ingest of the burst (start-up included)",
                 runs["ingest"],
@@ -598,6 +633,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     steps: list[tuple[str, Callable[[], Run]]] = [
         ("command", lambda: run_command(corpus.scanned, workers)),
         ("engine", lambda: run_engine_alone(corpus.scanned, workers)),
+        ("stage", lambda: run_ocr_stage(corpus, workers)),
         ("ingest", lambda: run_ingest(corpus, folder, workers, "auto")),
         ("watch", lambda: run_watch_once(corpus, folder, workers, "auto")),
         ("ingest_command", lambda: run_ingest(corpus, folder, workers, "pytesseract")),
