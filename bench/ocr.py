@@ -188,14 +188,21 @@ class Run:
         return self.pages / self.wall if self.wall else float("nan")
 
 
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
 class TreeSampler:
     """CPU seconds and peak memory of a process tree (this process's descendants by default),
     sampled every 50 ms: short-lived processes count for what was seen of them."""
 
-    def __init__(self, root: psutil.Process | None = None) -> None:
+    def __init__(self, root: psutil.Process | None = None, *, from_now: bool = False) -> None:
         self.root = root or psutil.Process()
         self.include_root = root is not None
+        self.from_now = from_now  # count only the CPU spent after entering, not before
         self.cpu: dict[int, float] = {}
+        self.spent_before: dict[int, float] = {}
         self.rss: dict[int, tuple[str, int]] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
@@ -211,17 +218,21 @@ class TreeSampler:
         while not self._stop.is_set():
             for process in self._processes():
                 try:
-                    times = process.cpu_times()
+                    spent = _cpu_seconds(process)
                     rss = process.memory_info().rss
                     name = " ".join(process.cmdline()[:3]) or process.name()
                 except psutil.Error:
                     continue
-                self.cpu[process.pid] = times.user + times.system
+                self.cpu[process.pid] = spent
                 if rss > self.rss.get(process.pid, ("", 0))[1]:
                     self.rss[process.pid] = (name, rss)
             self._stop.wait(0.05)
 
     def __enter__(self) -> TreeSampler:
+        if self.from_now:
+            for process in self._processes():
+                with contextlib.suppress(psutil.Error):
+                    self.spent_before[process.pid] = _cpu_seconds(process)
         self._thread.start()
         return self
 
@@ -230,7 +241,7 @@ class TreeSampler:
         self._thread.join()
 
     def fill(self, run: Run, main_pid: int | None = None) -> None:
-        run.cpu = sum(self.cpu.values())
+        run.cpu = sum(spent - self.spent_before.get(pid, 0.0) for pid, spent in self.cpu.items())
         for pid, (name, rss) in self.rss.items():
             if pid == main_pid:
                 run.main_rss = max(run.main_rss, rss)
@@ -313,20 +324,15 @@ def run_ocr_stage(corpus: Corpus, workers: int) -> Run:
     with TesseractEngine(settings) as reader, ThreadPoolExecutor(2 * workers) as files:
         reader.start()
         reader.extract(corpus.lone_fax.path)  # the workers are loaded before the clock starts
-        spent_before = {
-            child.pid: sum(child.cpu_times()[:2]) for child in psutil.Process().children(True)
-        }
-        with TreeSampler() as sampler:
+        # The workers' loading and warm-up page are not the burst's: only what they spend now.
+        with TreeSampler(from_now=True) as sampler:
             main_cpu = time.process_time()
             started = time.perf_counter()
             results = list(files.map(lambda item: reader.extract(item.path), items))
             run.wall = time.perf_counter() - started
             main_cpu = time.process_time() - main_cpu
     sampler.fill(run)
-    # The workers' loading and warm-up page are not the burst's: only what they spent since.
-    run.cpu = main_cpu + sum(
-        spent - spent_before.get(pid, 0.0) for pid, spent in sampler.cpu.items()
-    )
+    run.cpu += main_cpu
     for item, result in zip(items, results, strict=True):
         for number, page in enumerate(result.pages):
             run.errors.setdefault(item.kind, []).append(
@@ -442,15 +448,6 @@ def _drop_and_wait(home: Path, source: Path, name: str, database: Database) -> f
     return time.perf_counter() - started
 
 
-def _tree_cpu(root: psutil.Process) -> dict[int, float]:
-    """CPU seconds so far of a process and its descendants, by pid."""
-    spent = {}
-    for process in [root, *root.children(recursive=True)]:
-        with contextlib.suppress(psutil.Error):
-            spent[process.pid] = sum(process.cpu_times()[:2])
-    return spent
-
-
 def run_running_watcher(corpus: Corpus, folder: Path, workers: int) -> Run:
     """A running ``watch``, warmed up on a file outside the burst, as a practice's watcher is
     when the faxes come in; then the whole burst dropped (renamed into the inbox) at once: from
@@ -470,9 +467,7 @@ def run_running_watcher(corpus: Corpus, folder: Path, workers: int) -> Run:
         for item in corpus.burst:
             shutil.copy(item.path, home / item.path.name)
             staged.append((home / item.path.name, home / "inbox" / item.path.name))
-        root = psutil.Process(process.pid)
-        spent_before = _tree_cpu(root)
-        with TreeSampler(root) as sampler:
+        with TreeSampler(psutil.Process(process.pid), from_now=True) as sampler:
             started = time.perf_counter()
             for source, target in staged:
                 source.rename(target)
@@ -484,7 +479,6 @@ def run_running_watcher(corpus: Corpus, folder: Path, workers: int) -> Run:
                 time.sleep(0.01)
             run.wall = time.perf_counter() - started
         sampler.fill(run, main_pid=process.pid)
-        run.cpu = sum(spent - spent_before.get(pid, 0.0) for pid, spent in sampler.cpu.items())
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
