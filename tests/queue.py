@@ -112,15 +112,14 @@ def start_worker(home: Path, env: dict[str, str], *args: str) -> subprocess.Pope
     return process
 
 
-def stop_workers() -> int:
+def stop_workers() -> None:
     """Kills every worker ``start_worker`` started that is still running (a test that failed
-    half-way leaves them working its queue) and says how many there were."""
-    running = [process for process in _started if process.poll() is None]
-    for process in running:
-        process.kill()
-        process.wait()
+    half-way leaves them working its queue)."""
+    for process in _started:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     _started.clear()
-    return len(running)
 
 
 def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
