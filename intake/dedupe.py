@@ -21,9 +21,9 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
-from datasketch import MinHash
 from PIL import Image, ImageOps
 from rapidfuzz import fuzz, utils
 
@@ -171,9 +171,52 @@ def text_minhash(words: Sequence[str]) -> bytes:
     touches five shingles, not every word pair around it, and line breaks and spacing vanish."""
     letters = "".join(words)
     shingles = {letters[i : i + SHINGLE].encode() for i in range(len(letters) - SHINGLE + 1)}
-    sketch = MinHash(num_perm=PERMUTATIONS, seed=SEED)
-    sketch.update_batch(list(shingles))
-    return np.asarray(sketch.hashvalues, dtype="<u4").tobytes()
+    return minhash(shingles).astype("<u4").tobytes()
+
+
+_MAX_HASH = np.uint32(0xFFFFFFFF)
+_CHUNK = 4096  # shingles permuted at once
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """The ``PERMUTATIONS`` hash functions ``a·h + b mod 2³²`` (``a`` odd, so each is a
+    bijection), drawn from NumPy's Mersenne Twister seeded with ``SEED``: every ``a``, then every
+    ``b``, exactly as datasketch 2.0's "affine32" MinHash drew them, so the signatures stored while
+    it computed them keep their values."""
+    generator = np.random.RandomState(SEED)
+    a = generator.randint(0, 1 << 31, PERMUTATIONS, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = generator.randint(0, 1 << 32, PERMUTATIONS, dtype=np.uint32)
+    return a, b
+
+
+def _mix(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, a fixed bijection that spreads similar inputs apart."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
+
+
+def minhash(shingles: Iterable[bytes]) -> np.ndarray:
+    """The MinHash signature (``PERMUTATIONS`` unsigned 32-bit values) of a set of byte strings:
+    each is hashed to 32 bits (the first four bytes of its SHA-1, little-endian), mixed, put
+    through every permutation (arithmetic wraps at 2³²), and the smallest result of each
+    permutation is kept; all ``2³² − 1`` for an empty set."""
+    a, b = _permutations()
+    values = np.full(PERMUTATIONS, _MAX_HASH, dtype=np.uint32)
+    hashed = np.fromiter(
+        (int.from_bytes(hashlib.sha1(item).digest()[:4], "little") for item in shingles),
+        dtype=np.uint32,
+    )
+    with np.errstate(over="ignore"):
+        mixed = _mix(hashed)
+        for start in range(0, mixed.size, _CHUNK):  # a long text: a few MB at a time
+            permuted = np.outer(mixed[start : start + _CHUNK], a) + b
+            values = np.minimum(values, permuted.min(axis=0))
+    return values
 
 
 def text_similarity(a: bytes, b: bytes) -> float:

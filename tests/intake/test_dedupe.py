@@ -115,3 +115,29 @@ def test_identifiers_survive_the_database_as_json() -> None:
         dedupe.identifiers_from_json(dedupe.identifiers_json(found.identifiers))
         == found.identifiers
     )
+
+
+def test_minhash_keeps_the_values_stored_when_datasketch_computed_them() -> None:
+    """Signatures already in a practice's index were made by datasketch 2.0's default MinHash;
+    recordroom's own must give the very same values, or no re-sent copy of an older fax would
+    ever be recognised."""
+    import random
+
+    from datasketch import MinHash
+
+    rng = random.Random(5)
+    for size in (0, 1, 7, 300, 9000):  # 9000: more than one chunk of shingles
+        shingles = {rng.randbytes(rng.randrange(1, 9)) for _ in range(size)}
+        theirs = MinHash(num_perm=dedupe.PERMUTATIONS, seed=dedupe.SEED)
+        theirs.update_batch(list(shingles))
+        assert dedupe.minhash(shingles).tolist() == theirs.hashvalues.tolist()
+
+
+def test_minhash_of_nothing_is_all_ones_and_one_shingle_changes_few_values() -> None:
+    empty = dedupe.minhash([])
+    assert set(empty.tolist()) == {2**32 - 1}
+    words = ("patient", "seen", "today", "for", "cough", "and", "fever", "without", "chills")
+    one = dedupe.text_minhash(words)
+    other = dedupe.text_minhash((*words[:-1], "chilly"))
+    assert 0.5 < dedupe.text_similarity(one, other) < 1.0
+    assert dedupe.text_similarity(one, one) == 1.0
