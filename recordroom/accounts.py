@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -68,9 +69,12 @@ def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
 
 
-# A hash of nothing anyone knows: checked when the user does not exist, so a wrong name takes
-# as long as a wrong password.
-DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+@cache
+def dummy_hash() -> str:
+    """A hash of nothing anyone knows, checked when the user does not exist so that a wrong name
+    takes as long as a wrong password. Made on the first sign-in, not at import: argon2 spends a
+    fifth of a second on it, which every command would pay."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 def new_password() -> str:

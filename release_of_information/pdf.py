@@ -1,4 +1,8 @@
-"""Small PDF helpers: letters and tables with reportlab, stamping and encryption with pypdf."""
+"""Small PDF helpers: letters and tables with reportlab, stamping and encryption with pypdf.
+
+reportlab is imported by the functions that draw, not with this module: every command of
+``recordroom`` imports the release-of-information use-cases, and only a few of them draw a PDF.
+"""
 
 from __future__ import annotations
 
@@ -6,21 +10,20 @@ import io
 import secrets
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from pypdf import PageObject, PdfReader, PdfWriter
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import LETTER
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
-from reportlab.lib.units import inch
-from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-from reportlab.platypus.flowables import Flowable
+
+if TYPE_CHECKING:
+    from reportlab.lib.styles import ParagraphStyle
 
 Block = str | tuple[str, str] | list[list[str]]  # a paragraph, (style, text), or a table
 
 
 @lru_cache(maxsize=1)
 def _styles() -> dict[str, ParagraphStyle]:
+    from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+
     sheet = getSampleStyleSheet()
     return {
         "title": sheet["Title"],
@@ -51,6 +54,12 @@ def escape(text: str) -> str:
 
 def render(blocks: Sequence[Block], *, title: str) -> bytes:
     """A letter-size PDF of paragraphs and tables (text is escaped; ``\\n`` breaks a line)."""
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import LETTER
+    from reportlab.lib.units import inch
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus.flowables import Flowable
+
     styles = _styles()
     story: list[Flowable] = []
     for block in blocks:
@@ -86,6 +95,9 @@ def render(blocks: Sequence[Block], *, title: str) -> bytes:
 
 
 def _stamp_page(text: str, width: float, height: float) -> PageObject:
+    from reportlab.lib import colors
+    from reportlab.pdfgen import canvas
+
     buffer = io.BytesIO()
     sheet = canvas.Canvas(buffer, pagesize=(width, height))
     sheet.setFont("Helvetica", 7)

@@ -15,7 +15,6 @@ from release_of_information.models import RequestRow
 from storage.encrypted import RotationReport, SealReport
 from storage.envelope import ENVELOPES
 from storage.keyring import key_file, load_keyring, new_key_file
-from storage.s3 import S3ObjectStore
 from storage.verify import VerifyReport, verify_store
 
 
@@ -81,6 +80,8 @@ def rotate_master_key(ctx: Context, actor: Actor) -> KeyRotation:
     if not report.failed:
         if not keyring.from_environment:
             old_files = tuple(str(key_file(settings.keys_dir, k.key_id)) for k in keyring.retired)
+        from storage.s3 import S3ObjectStore  # the minio SDK: only when a key is rotated
+
         if isinstance(store.backend, S3ObjectStore):
             # Versioning keeps every envelope's earlier versions, wrapped with the old key.
             purged = store.backend.purge_old_versions(ENVELOPES)

@@ -16,10 +16,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from recordroom.accounts import (
-    DUMMY_HASH,
     UserRow,
     WebSessionRow,
     aware,
+    dummy_hash,
     hash_password,
     needs_rehash,
     new_password,
@@ -240,7 +240,7 @@ def sign_in(ctx: Context, caller: Actor, username: str, password: str) -> WebSes
     with ctx.unit_of_work(caller) as unit:
         row = unit.session.get(UserRow, username)
         if row is None:
-            password_matches(DUMMY_HASH, password)  # same time as a wrong password
+            password_matches(dummy_hash(), password)  # same time as a wrong password
             failure = "unknown user"
         elif row.disabled:
             failure = "account disabled"
