@@ -11,6 +11,7 @@ process that started them, even when it is killed (``ocr.workers``).
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import threading
@@ -29,7 +30,10 @@ from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrFailedOnFileError, OcrResult, Page
 from recordroom.core.files import check_size
+from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 def check_file(path: Path, settings: Settings) -> str:
@@ -67,6 +71,9 @@ class TesseractEngine:
 
     def __init__(self, settings: Settings) -> None:
         self._settings = settings
+        swept = sweep_work_dirs(settings.work_dir)
+        if swept:
+            log.info("removed %d OCR working folder(s) left by an interrupted run", swept)
         self._engine = tesseract.engine_config(
             settings.ocr_engine,
             settings.ocr_languages,

@@ -35,7 +35,6 @@ from recordroom.core import (
     PatientRegistry,
 )
 from recordroom.core.actor import Actor
-from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
 from storage import EncryptedObjectStore, open_store
 
@@ -176,8 +175,10 @@ class Context:
     """The stages a use-case may call, opened lazily from ``settings``; ``close()`` what was
     opened (or use it as a context manager)."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, engine: TesseractEngine | None = None) -> None:
         self.settings = settings
+        if engine is not None:  # already started by the caller (``recordroom ingest``)
+            vars(self)["engine"] = engine
 
     @cached_property
     def database(self) -> Database:
@@ -189,9 +190,6 @@ class Context:
 
     @cached_property
     def engine(self) -> TesseractEngine:
-        swept = sweep_work_dirs(self.settings.work_dir)
-        if swept:
-            log.info("removed %d OCR working folder(s) left by an interrupted run", swept)
         return TesseractEngine(self.settings)
 
     @cached_property
@@ -282,6 +280,7 @@ class Context:
         self.close()
 
 
-def open_context(settings: Settings) -> Context:
-    """The context every use-case receives; nothing is opened yet."""
-    return Context(settings)
+def open_context(settings: Settings, engine: TesseractEngine | None = None) -> Context:
+    """The context every use-case receives; nothing is opened yet but ``engine``, an OCR engine
+    the caller started already (it is closed with the context)."""
+    return Context(settings, engine)

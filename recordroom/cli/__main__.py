@@ -1,5 +1,3 @@
-import sys
+from recordroom.cli import script
 
-from recordroom.cli import main
-
-sys.exit(main())
+script()

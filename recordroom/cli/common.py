@@ -19,6 +19,7 @@ Handler = Callable[[argparse.Namespace, "Context", Actor], int]
 Commands = Any  # argparse's sub-parsers action (its class is private)
 
 LONG_RUNNING = {"serve", "watch", "mail", "worker"}  # commands that log progress without --verbose
+READS_PAGES = {"ingest", "watch", "worker"}  # commands whose OCR workers start before the rest
 
 
 def command_line_actor() -> Actor:

@@ -35,3 +35,13 @@ def test_folders_of_dead_processes_are_swept_and_live_ones_kept(tmp_path: Path) 
         (folder / "page.png").write_bytes(b"page")
     assert sweep_work_dirs(tmp_path) == 1
     assert not dead.exists() and live.exists()
+
+
+def test_an_engine_sweeps_what_a_killed_run_left_when_it_opens(settings: Settings) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    left = settings.work_dir / f"recordroom-ocr-{gone.pid}-xyz"
+    left.mkdir(parents=True)
+    (left / "page.png").write_bytes(b"page")
+    with TesseractEngine(settings):
+        assert not left.exists()

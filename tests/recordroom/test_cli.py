@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -228,3 +229,64 @@ def test_importing_the_command_line_is_light() -> None:
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path) -> None:
+    """``ingest``, ``watch`` and ``worker`` start the OCR engine's workers first, so they load
+    tesseract while this process imports the database, the stores and the classifier; other
+    commands and ``--help`` start nothing."""
+    check = (
+        "import sys\nfrom recordroom import cli\n"
+        "early = cli._start_reading_pages(['ingest', 'scan.pdf'])\n"
+        "print(early is not None and early[1].started)\n"
+        "print('recordroom.wiring' in sys.modules, 'sqlalchemy' in sys.modules)\n"
+        "early[1].close()\n"
+        "print(cli._start_reading_pages(['search', 'x']), "
+        "cli._start_reading_pages(['ingest', '--help']))\n"
+    )
+    env = {**os.environ, "RECORDROOM_HOME": str(tmp_path / "var"), "RECORDROOM_OCR_WORKERS": "2"}
+    done = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, env=env, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:3] == ["True", "False False", "None None"]
+
+
+def test_the_command_exits_at_once_with_everything_done(home: Path) -> None:
+    """``recordroom`` leaves without tearing the interpreter down (``cli.script``): its output is
+    complete, its exit code is main's, and multiprocessing's helpers are cleaned up as at a normal
+    exit (no leaked semaphore reported, no forkserver or worker left behind)."""
+    import uuid
+
+    import psutil
+
+    files = [
+        samples.write_text_pdf(home / "letter.pdf", [["CONSULTATION LETTER", "Thank you."]]),
+        samples.write_png(home / "scan.png", samples.render_page(("Influenza vaccine given",))),
+    ]
+    mark = uuid.uuid4().hex
+    env = {**os.environ, "RECORDROOM_OCR_WORKERS": "2", "RECORDROOM_TEST_MARK": mark}
+    command = [sys.executable, "-m", "recordroom.cli"]
+    done = subprocess.run(
+        [*command, "ingest", "--json", *map(str, files)], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert [json.loads(line)["status"] for line in done.stdout.splitlines()] == ["stored"] * 2
+    assert "leaked" not in done.stderr and "Traceback" not in done.stderr
+
+    def marked() -> list[psutil.Process]:
+        found = []
+        for process in psutil.process_iter():
+            try:
+                if process.environ().get("RECORDROOM_TEST_MARK") == mark:
+                    found.append(process)
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+        return found
+
+    _gone, alive = psutil.wait_procs(marked(), timeout=30)  # helpers leave as their pipes close
+    assert alive == []
+    missing = subprocess.run(
+        [*command, "ingest", str(home / "nowhere.pdf")], capture_output=True, text=True, env=env
+    )
+    assert missing.returncode == 1 and "no such file" in missing.stderr  # main's code, kept
