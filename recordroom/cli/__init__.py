@@ -26,8 +26,8 @@ from recordroom.cli.common import LONG_RUNNING, READS_PAGES, command_line_actor
 from recordroom.core import RecordroomError
 
 if TYPE_CHECKING:
-    from ocr import TesseractEngine
     from recordroom.core.settings import Settings
+    from recordroom.usecases.ocr_engine import TesseractEngine
 
 COMMAND_GROUPS = (
     "home",
@@ -103,16 +103,14 @@ def _start_reading_pages(words: Sequence[str]) -> tuple[Settings, TesseractEngin
         return None
     options = words[: words.index(command)]
     _configure_logging(bool({"-v", "--verbose"} & set(options)) or command in LONG_RUNNING)
-    from ocr import TesseractEngine
     from recordroom.core.settings import load_settings
+    from recordroom.usecases.ocr_engine import start_engine
 
     try:
         settings = load_settings()
-        engine = TesseractEngine(settings)
+        return settings, start_engine(settings)
     except RecordroomError:
         return None
-    engine.start()
-    return settings, engine
 
 
 def _run(argv: Sequence[str] | None, early: tuple[Settings, TesseractEngine] | None) -> int:
