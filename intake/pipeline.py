@@ -163,14 +163,25 @@ class Pipeline:
             self.run_job(job)
         return True
 
-    def work_until_idle(self) -> None:
+    def work_until_idle(self, taking: threading.Event | None = None) -> None:
         """Work jobs until none is left to take (``watch --once``), as many at once as a running
-        watcher's workers do, so a burst keeps every OCR worker busy."""
+        watcher's workers do, so a burst keeps every OCR worker busy. While ``taking`` is not
+        set, files are still being taken from the inbox: an empty queue then means wait for the
+        next job, not stop."""
         self.reclaim_dead_leases()
 
+        done_taking = taking or threading.Event()
+        if taking is None:
+            done_taking.set()
+
         def drain() -> None:
-            while self.work_next():
-                pass
+            while True:
+                last_round = done_taking.is_set()  # read before the queue is
+                while self.work_next():
+                    pass
+                if last_round:
+                    return
+                done_taking.wait(0.1)
 
         at_once = burst.files_at_once(self.settings)
         with ThreadPoolExecutor(at_once, thread_name_prefix="worker") as pool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from intake.burst import files_at_once
@@ -54,8 +55,18 @@ def watch_inbox(
     try:
         pipeline.recover()
         if once:
-            InboxWatcher(ctx.settings, pipeline.take_from_inbox, pipeline.recover).run_once()
-            pipeline.work_until_idle()
+            # The jobs are worked while the inbox is still being taken: the first file's pages
+            # reach the OCR workers as soon as it is in processing.
+            taken = threading.Event()
+            with ThreadPoolExecutor(1, thread_name_prefix="once") as background:
+                working = background.submit(pipeline.work_until_idle, taken)
+                try:
+                    InboxWatcher(
+                        ctx.settings, pipeline.take_from_inbox, pipeline.recover
+                    ).run_once()
+                finally:
+                    taken.set()
+                working.result()
             return
         stop = stop or threading.Event()
         workers = Workers(pipeline, files_at_once(ctx.settings), stop)

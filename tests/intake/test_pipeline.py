@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -182,6 +185,33 @@ def test_odd_file_names_from_the_inbox(pipeline: Pipeline, settings: Settings) -
     outcomes = [pipeline.index.job_outcome(job.id) for job in handed if job]
     assert [o.status for o in outcomes if o] == ["stored"] * 3
     assert [o.file for o in outcomes if o] == [f"Front desk/März/{n}" for n in names]
+
+
+def test_watch_once_works_jobs_while_the_inbox_is_still_being_taken(
+    pipeline: Pipeline, settings: Settings
+) -> None:
+    """``watch --once`` works the queue beside the taking: an empty queue is no reason to stop
+    while files are still being taken, and the workers stop once the taking is over and the
+    queue empty."""
+    taking = threading.Event()
+    with ThreadPoolExecutor(1) as background:
+        working = background.submit(pipeline.work_until_idle, taking)
+        settings.inbox.mkdir(parents=True, exist_ok=True)
+        first = samples.write_text_pdf(settings.inbox / "first.pdf", [LETTER])
+        job = pipeline.take_from_inbox(first)
+        assert job is not None
+        for _ in range(600):  # the worker takes the job while the taking goes on
+            outcome = pipeline.index.job_outcome(job.id)
+            if outcome is not None:
+                break
+            time.sleep(0.05)
+        assert outcome is not None and outcome.status == "stored"
+        assert not working.done()  # still waiting for what the taking may bring
+        later = pipeline.take_from_inbox(samples.write_text_pdf(settings.inbox / "l.pdf", [LAB]))
+        taking.set()
+        working.result(timeout=300)
+    assert later is not None
+    assert pipeline.index.job_outcome(later.id).status == "stored"  # type: ignore[union-attr]
 
 
 def test_recovery_hands_off_unfinished_claims_and_never_repeats_finished_ones(
