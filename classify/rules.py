@@ -252,10 +252,38 @@ def _is_title_line(line: str) -> bool:
     return len(_RECORD_KINDS.findall(line)) < 3
 
 
+def _wrapped_sentence_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines that are pieces of one sentence wrapped over several lines.
+
+    A line followed by lines that open in lower case, the last of them ending the sentence
+    ("Prior authorization request for Adalimumab 40" / "mg enclosed."), is the start of a
+    sentence, not a title, however short each piece is.
+    """
+    pieces: set[int] = set()
+    start = 0
+    while start < len(lines):
+        end = start + 1
+        while end < len(lines) and lines[end][:1].islower():
+            end += 1
+        tail = lines[end - 1].rstrip()
+        if end - start > 1 and tail.endswith(".") and not tail.endswith(".."):
+            pieces.update(range(start, end))
+        start = end
+    return pieces
+
+
 def title_region(text: str) -> str:
     """The short lines at the top of a page, where a form says what it is, normalised."""
+    raw = [line.strip() for line in text.splitlines() if line.strip()]
     lines = [line.strip() for line in normalise(text).splitlines() if line.strip()]
-    titles = [line for line in lines[:TITLE_LINES] if _is_title_line(line)]
+    # Lower case is read from the text as written (normalising folds it): the two line lists
+    # match one to one unless folding changed a line break.
+    wrapped = _wrapped_sentence_lines(raw) if len(raw) == len(lines) else set()
+    titles = [
+        line
+        for index, line in enumerate(lines[:TITLE_LINES])
+        if index not in wrapped and _is_title_line(line)
+    ]
     return "\n".join(titles)[:TITLE_CHARS]
 
 

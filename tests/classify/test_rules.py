@@ -136,6 +136,25 @@ def test_a_form_named_in_passing_is_not_a_title(text: str) -> None:
     assert rule_doc_type(text) not in ("prior_authorization", "records_request", "authorization")
 
 
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Prior authorization request for Adalimumab 40\nmg enclosed.",
+        "Prior authorization request\nfor Semaglutide 1 mg\nenclosed.",
+    ],
+)
+def test_a_sentence_wrapped_over_lines_is_not_a_title(message: str) -> None:
+    cover = f"TO: Dr. O'Neil\nSender: Metro Urgent Care\nPages: 9\n{message}\nRe: Lab results"
+    assert rule_doc_type(cover) != "prior_authorization"
+    assert "prior authorization" not in title_region(cover)
+
+
+def test_a_title_above_a_lower_case_line_still_counts() -> None:
+    # Only a wrapped *sentence* (its last piece ends with a full stop) is set apart.
+    form = "Prior Authorization Request Form\nplease complete every field\nMember ID: ____"
+    assert rule_doc_type(form) == "prior_authorization"
+
+
 def test_a_title_with_a_colon_still_counts() -> None:
     text = "Record Request: Authorization for Release of Health Information\nPatient: ____"
     assert rule_doc_type(text) == "records_request"
