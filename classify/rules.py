@@ -220,6 +220,9 @@ _CHECKBOX = re.compile(r"[\u25a1\u2610\u2611\u2612\u25a0\u2022]|\[ ?\]|\( \)")
 
 
 _SUBJECT_LINE = re.compile(r"(^|\s{2,})\W*(re|subject|asunto|regarding|attn|attention)\b\s*:")
+# A subject field after other fields on the same line ("TO - Harbor Women's Health  RE: Records
+# request"): what follows it names the fax's subject, not the page.
+_SUBJECT_FIELD = re.compile(r"\s\W*(re|subject|asunto|regarding|attn|attention)\b\s*:")
 # Lines that open like a sentence ("A signed authorization for release ... is enclosed").
 _SENTENCE_START = re.compile(r"^\W*(a|an|the|this|these|please|i|we|if|my|our|it)\s")
 _LONG_NUMBER = re.compile(r"\d{5,}")
@@ -272,6 +275,11 @@ def _wrapped_sentence_lines(lines: list[str]) -> set[int]:
     return pieces
 
 
+def _before_subject_field(line: str) -> str:
+    found = _SUBJECT_FIELD.search(line)
+    return line if found is None else line[: found.start()]
+
+
 def title_region(text: str) -> str:
     """The short lines at the top of a page, where a form says what it is, normalised."""
     raw = [line.strip() for line in text.splitlines() if line.strip()]
@@ -281,8 +289,8 @@ def title_region(text: str) -> str:
     wrapped = _wrapped_sentence_lines(raw) if len(raw) == len(lines) else set()
     titles = [
         line
-        for index, line in enumerate(lines[:TITLE_LINES])
-        if index not in wrapped and _is_title_line(line)
+        for index, line in enumerate(map(_before_subject_field, lines[:TITLE_LINES]))
+        if line and index not in wrapped and _is_title_line(line)
     ]
     return "\n".join(titles)[:TITLE_CHARS]
 

@@ -123,6 +123,7 @@ def test_normalise_drops_accents_and_case() -> None:
         # A card's sentence, a fax's subject line, a referral's field: other forms named in passing.
         "Oscar Health\nMember: PEGGY BROWN\nPrior authorization required for inpatient admission.",
         "Fax\nTo: Dr. Park\nRE: Records request - signed authorization attached",
+        "TO - Harbor Women's Health     RE: Records request - signed authorization attached",
         "Riverside Family Medicine\nPrior authorization number: 116359847   Visits approved: 3",
         "Pharmacy\nPrior authorization may be required by the patient's plan.",
         # A card's back: a directory of phone lines.
@@ -153,6 +154,12 @@ def test_a_title_above_a_lower_case_line_still_counts() -> None:
     # Only a wrapped *sentence* (its last piece ends with a full stop) is set apart.
     form = "Prior Authorization Request Form\nplease complete every field\nMember ID: ____"
     assert rule_doc_type(form) == "prior_authorization"
+
+
+def test_a_title_sharing_its_line_with_a_subject_field_still_counts() -> None:
+    # The subject after the title names what the fax is about, not what the page is.
+    cover = "FAX COVER SHEET   RE: Records request\nTo: Dr. Wu\nPages: 3"
+    assert rule_doc_type(cover) == "fax_cover_sheet"
 
 
 def test_a_title_with_a_colon_still_counts() -> None:
