@@ -104,8 +104,11 @@ class SettleTracker:
             self._whole.pop(path, None)
 
     def ready(self, paths: Iterator[Path] | list[Path], now: float | None = None) -> list[Path]:
+        """The files ready to take, oldest first (by modification time, then name): the fax
+        that came in first is filed first, whatever the names a scanner or fax server gives."""
         now = time.monotonic() if now is None else now
         ready: list[Path] = []
+        written: dict[Path, int] = {}
         present: set[Path] = set()
         for path in paths:
             try:
@@ -113,6 +116,7 @@ class SettleTracker:
             except FileNotFoundError:
                 continue
             present.add(path)
+            written[path] = info.st_mtime_ns
             whole_since = self._whole.get(path)
             if whole_since is not None and info.st_size > 0:
                 if now - whole_since >= QUIET_SECONDS:
@@ -133,7 +137,7 @@ class SettleTracker:
             del self._seen[gone]
         for gone in set(self._whole) - present:
             self._whole.pop(gone, None)
-        return sorted(ready)
+        return sorted(ready, key=lambda path: (written[path], path))
 
     def forget(self, path: Path) -> None:
         self._seen.pop(path, None)

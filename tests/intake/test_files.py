@@ -29,6 +29,21 @@ def test_file_older_than_settle_time_is_ready_at_once(tmp_path: Path) -> None:
     assert files.SettleTracker(settle_seconds=5).ready([path]) == [path]
 
 
+def test_ready_files_come_oldest_first_whatever_their_names(tmp_path: Path) -> None:
+    now = time.time()
+    ages = {"a-latest.pdf": 70, "b-first.tif": 300, "c-second.png": 200, "d-second-too.jpg": 200}
+    for name, age in ages.items():
+        (tmp_path / name).write_bytes(b"x")
+        os.utime(tmp_path / name, (now - age, now - age))
+    ready = files.SettleTracker(settle_seconds=5).ready(sorted(tmp_path.iterdir()))
+    assert [path.name for path in ready] == [
+        "b-first.tif",
+        "c-second.png",
+        "d-second-too.jpg",  # the same time: by name
+        "a-latest.pdf",
+    ]
+
+
 def test_inbox_listing_skips_hidden_and_partial_files(tmp_path: Path) -> None:
     (tmp_path / "sub" / "deeper").mkdir(parents=True)
     (tmp_path / ".recordroom" / "processing").mkdir(parents=True)
