@@ -119,9 +119,9 @@ class Pipeline:
             paths, self._ingest_one, at_once=burst.files_at_once(self.settings)
         )
 
-    def _ingest_one(self, path: Path, turn: burst.Turn) -> IngestOutcome:
+    def _ingest_one(self, path: Path, place: burst.Place) -> IngestOutcome:
         job = self.hand_off(files.copy_in(path, self.settings.processing_dir), path.name)
-        return replace(self.finish_own(job, turn=turn), file=str(path))
+        return replace(self.finish_own(job, place=place), file=str(path))
 
     def ingest_claimed(self, claimed: Path, source_name: str, origin: MailOrigin) -> IngestOutcome:
         """Hand off a file written into processing (an e-mail attachment) and work its job to the
@@ -198,9 +198,10 @@ class Pipeline:
                 log.info("job %s: its worker is gone; back to the queue", job_id)
                 self.index.release_job(Job(id=job_id, source_name="", lease=token))
 
-    def finish_own(self, job: Job, *, turn: burst.Turn | None = None) -> IngestOutcome:
+    def finish_own(self, job: Job, *, place: burst.Place | None = None) -> IngestOutcome:
         """Work one's own job to its end (``ingest``, mail); if another worker holds it, wait.
-        ``turn``, in a burst, is entered before the file is checked against what is stored."""
+        ``place``, in a burst: the file is read in its place, and checked against what is
+        stored in its turn."""
         while job.outcome is None:
             taken = self.index.take_job(
                 self.worker_name, self.settings.job_lease_seconds, job_id=job.id
@@ -208,8 +209,8 @@ class Pipeline:
             outcome = None
             if taken is not None:
                 with contextlib.suppress(LeaseLostError):
-                    outcome = self.run_job(taken, turn=turn)
-                turn = None  # a turn is entered once
+                    outcome = self.run_job(taken, place=place)
+                place = None  # a turn is entered once
             else:
                 threading.Event().wait(0.2)
             job = replace(job, outcome=outcome or self.index.job_outcome(job.id))
@@ -249,7 +250,7 @@ class Pipeline:
 
     # -- one job ------------------------------------------------------------------------------
 
-    def run_job(self, job: Job, *, turn: burst.Turn | None = None) -> IngestOutcome:
+    def run_job(self, job: Job, *, place: burst.Place | None = None) -> IngestOutcome:
         """Work one leased job to its outcome. The lease is renewed while the file is worked on.
         A failure the file caused is counted and raised (``OcrFailedOnFileError``); any other
         failure gives the job back uncounted (to be taken again in ``RETRY_SECONDS``) and is
@@ -257,7 +258,7 @@ class Pipeline:
         try:
             with self._lease_kept(job), self._private_copy(job) as path:
                 try:
-                    outcome = self._process_job(job, path, turn)
+                    outcome = self._process_job(job, path, place)
                 except QuarantineError as error:
                     outcome = self._quarantine(job, path, str(error))
                 except OcrFailedOnFileError as error:
@@ -336,14 +337,14 @@ class Pipeline:
         self.index.release_job(job, retry_in_seconds=RETRY_SECONDS, failure=str(error))
         raise error
 
-    def _process_job(self, job: Job, path: Path, turn: burst.Turn | None) -> IngestOutcome:
+    def _process_job(self, job: Job, path: Path, place: burst.Place | None) -> IngestOutcome:
         source = job.source_name
         size = check_size(path, source, self.settings.max_file_mb)
         sha256 = job.sha256 or file_sha256(path)
-        if turn is not None:
+        if place is not None:
             # In a burst the hash lock is taken in the file's turn, for its last step: held while
             # the file is read, it could make a copy wait on a later one waiting for its turn.
-            return self._process_new(job, path, source, sha256, size, turn)
+            return self._process_new(job, path, source, sha256, size, place)
         with self._hash_lock(sha256):
             return self._process_new(job, path, source, sha256, size, None)
 
@@ -373,15 +374,15 @@ class Pipeline:
         source: str,
         sha256: str,
         size: int,
-        turn: burst.Turn | None,
+        place: burst.Place | None,
     ) -> IngestOutcome:
         known = self.index.find_duplicate(sha256)
         if known is not None:
             return self._duplicate(job, source, sha256, known)
-        prepared = self._prepare(path, sha256, size)
-        if turn is None:
+        prepared = self._prepare(path, sha256, size, place)
+        if place is None:
             return self._finish(job, source, prepared)
-        with turn, self._hash_lock(sha256):
+        with place.turn(), self._hash_lock(sha256):
             known = self.index.find_duplicate(sha256)  # a copy stored while this one was read
             if known is not None:
                 return self._duplicate(job, source, sha256, known)
@@ -419,8 +420,11 @@ class Pipeline:
                 job, outcome, sha256=sha256, documents=documents, keys={d.id: k for d, k in found}
             )
 
-    def _prepare(self, path: Path, sha256: str, size: int) -> _Prepared:
-        ocr = self.ocr.extract(path, make_searchable_pdf=True)
+    def _prepare(self, path: Path, sha256: str, size: int, place: burst.Place | None) -> _Prepared:
+        # In a burst, the file gives up its place once read: waiting for the classifier (still
+        # loading at the start) it lets the next file's pages go to the OCR workers.
+        with place.reading() if place is not None else contextlib.nullcontext():
+            ocr = self.ocr.extract(path, make_searchable_pdf=True)
         if not ocr.pages:
             raise EmptyFileError(f"{path.name} has no pages")
         return _Prepared(sha256=sha256, size=size, ocr=ocr, classification=self._classify(ocr))

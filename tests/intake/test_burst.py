@@ -1,4 +1,5 @@
-"""A burst of files at once: outcomes in input order, finishing in turn, one failure stops none."""
+"""A burst of files at once: outcomes in input order, finishing in turn, one failure stops none,
+and a file waiting outside its place lets the next be read."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import threading
 
 import pytest
 
-from intake.burst import Turn, run_in_order
+from intake.burst import Place, run_in_order
 from recordroom.core import OcrEngineError
 
 
@@ -15,13 +16,13 @@ def test_items_run_at_once_and_finish_in_their_order() -> None:
     second_waits = threading.Event()
     finished: list[str] = []
 
-    def work(item: str, turn: Turn) -> str:
+    def work(item: str, place: Place) -> str:
         together.wait()
         if item == "first":
             assert second_waits.wait(60)  # the second is ready to finish before the first
         if item == "second":
             second_waits.set()
-        with turn:
+        with place.turn():
             finished.append(item)
         return item.upper()
 
@@ -33,10 +34,10 @@ def test_items_run_at_once_and_finish_in_their_order() -> None:
 def test_one_failing_item_stops_none_and_its_error_comes_last() -> None:
     seen: list[str] = []
 
-    def work(item: str, turn: Turn) -> str:
+    def work(item: str, place: Place) -> str:
         if item == "bad":
             raise OcrEngineError("tesseract failed on bad.tif")
-        with turn:
+        with place.turn():
             return item
 
     with pytest.raises(OcrEngineError, match=r"bad\.tif"):
@@ -46,8 +47,8 @@ def test_one_failing_item_stops_none_and_its_error_comes_last() -> None:
 
 
 def test_a_failure_inside_its_turn_lets_the_next_finish() -> None:
-    def work(item: str, turn: Turn) -> str:
-        with turn:
+    def work(item: str, place: Place) -> str:
+        with place.turn():
             if item == "bad":
                 raise OcrEngineError("the store refused bad.pdf")
             return item
@@ -56,3 +57,31 @@ def test_a_failure_inside_its_turn_lets_the_next_finish() -> None:
     assert next(outcomes) == "b"
     with pytest.raises(OcrEngineError):
         next(outcomes)
+
+
+def test_an_item_waiting_after_its_reading_lets_the_next_be_read() -> None:
+    # One place for reading. The first item, read, then waits (as a born-digital PDF waits for
+    # the classifier to load) until the second has been read: it must not keep the place.
+    second_read = threading.Event()
+    reading_now: list[str] = []
+    most_at_once = 0
+
+    def work(item: str, place: Place) -> str:
+        nonlocal most_at_once
+        with place.reading():
+            reading_now.append(item)
+            most_at_once = max(most_at_once, len(reading_now))
+            reading_now.remove(item)
+        if item == "first":
+            assert second_read.wait(60), "the second item was never read"
+        else:
+            second_read.set()
+        with place.turn():
+            return item
+
+    assert list(run_in_order(["first", "second", "third"], work, at_once=1)) == [
+        "first",
+        "second",
+        "third",
+    ]
+    assert most_at_once == 1
