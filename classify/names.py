@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from recordroom.core.identifiers import (
     SUFFIXES,
     last_name_search_keys,
@@ -16,6 +14,7 @@ from recordroom.core.identifiers import (
     strip_suffix,
     surname_parts,
 )
+from recordroom.core.once import built_once
 from recordroom.core.text import fold
 
 __all__ = [
@@ -54,7 +53,7 @@ SPANISH_NICKNAMES: tuple[tuple[str, ...], ...] = (
 )
 
 
-@cache
+@built_once
 def nickname_groups() -> tuple[tuple[str, ...], ...]:
     """Groups of given names that are one person's name, lower case: each name of the
     ``nicknames`` package (about 1,100 names, hand-curated) with its own nicknames — a direct
@@ -66,7 +65,7 @@ def nickname_groups() -> tuple[tuple[str, ...], ...]:
     return (*pairs, *SPANISH_NICKNAMES)
 
 
-@cache
+@built_once
 def _nickname_index() -> dict[str, frozenset[int]]:
     index: dict[str, set[int]] = {}
     for number, group in enumerate(nickname_groups()):

@@ -16,7 +16,6 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from typing import Any
 
 from classify.names import (
@@ -27,6 +26,7 @@ from classify.names import (
 )
 from classify.patient_dates import FoundDate, parse_dates
 from classify.registry import normalise_phone
+from recordroom.core.once import built_once
 from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS
 
 SCAN_FIRST_PAGE = 6000  # characters of the first page searched for identifiers
@@ -317,7 +317,7 @@ _NAME_TOKEN = re.compile(r"[^\W_]|[|$]", re.UNICODE)
 _COLUMN_GAP = re.compile(r"\t| {3,}")
 
 
-@cache
+@built_once
 def _nlp() -> Any:
     """A blank English tokenizer that splits ":" and "#", and a PhraseMatcher of every label,
     both working on text folded by ``_label_text``."""

@@ -21,11 +21,12 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 from PIL import Image, ImageOps
 from rapidfuzz import fuzz, utils
+
+from recordroom.core.once import built_once
 
 WORD = re.compile(r"[a-z]{2,}")
 MIN_WORDS = 12  # fewer words than this: the page image decides, not the text
@@ -178,7 +179,7 @@ _MAX_HASH = np.uint32(0xFFFFFFFF)
 _CHUNK = 4096  # shingles permuted at once
 
 
-@cache
+@built_once
 def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The ``PERMUTATIONS`` hash functions ``a·h + b mod 2³²`` (``a`` odd, so each is a
     bijection), drawn from NumPy's Mersenne Twister seeded with ``SEED``: every ``a``, then every
