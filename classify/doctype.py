@@ -257,7 +257,14 @@ def _load_pipeline(path: Path, model_dir: Path) -> Any:
             "or point RECORDROOM_MODEL_DIR at a trained model"
         )
     try:
-        return spacy.load(path)
+        # The saved tokenizer is spaCy's English one, as the config builds it again: reading it
+        # back rebuilds every rule a second time (a quarter of a second a model). It is read
+        # only where it differs from the one the config built.
+        nlp: Any = spacy.load(path, exclude=["tokenizer"])
+        saved = (path / "tokenizer").read_bytes()
+        if nlp.tokenizer.to_bytes(exclude=["vocab"]) != saved:
+            nlp.tokenizer.from_bytes(saved, exclude=["vocab"])
+        return nlp
     except (OSError, ValueError) as exc:
         raise ClassifierError(
             f"the document-type model in {model_dir} cannot be loaded ({type(exc).__name__}); "

@@ -64,6 +64,29 @@ def test_a_missing_model_is_an_error_a_person_can_act_on(tmp_path: Path) -> None
         SpacyDocTypeClassifier.load(broken)
 
 
+def test_each_model_reads_text_with_the_tokenizer_it_was_saved_with(tmp_path: Path) -> None:
+    import spacy
+
+    shipped = SpacyDocTypeClassifier.load()
+    text = "Pt's BP 120/80 -- f/u in 2wks (re: Dr. O'Neil's referral); e-mail jdoe@x.org."
+    for name, loaded in (
+        (PIPELINE_DIR_NAME, shipped.words),
+        (STRUCTURE_DIR_NAME, shipped.structure),
+    ):
+        whole = spacy.load(MODEL_DIR / name)  # every part read from disk, the tokenizer too
+        assert [t.text for t in loaded.make_doc(text)] == [t.text for t in whole.make_doc(text)]
+        assert loaded(text).cats == pytest.approx(whole(text).cats)
+    # A model saved with a tokenizer of its own (here one more special case) keeps it.
+    custom = tmp_path / "custom"
+    shutil.copytree(MODEL_DIR, custom)
+    nlp = spacy.load(custom / PIPELINE_DIR_NAME)
+    nlp.tokenizer.add_special_case("recordroom", [{"ORTH": "record"}, {"ORTH": "room"}])
+    nlp.to_disk(custom / PIPELINE_DIR_NAME)
+    words = SpacyDocTypeClassifier.load(custom).words
+    assert [t.text for t in words.make_doc("recordroom")] == ["record", "room"]
+    assert [t.text for t in shipped.words.make_doc("recordroom")] == ["recordroom"]
+
+
 def test_held_out_clinical_notes_above_a_floor(classifier: SpacyDocTypeClassifier) -> None:
     sample = load_mtsamples().test[:120]
     scores = evaluate(lambda text: classifier.predict(text)[0], sample)
