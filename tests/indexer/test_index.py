@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from sqlalchemy import text
@@ -40,6 +43,30 @@ def test_migration_is_idempotent_and_uses_wal(database: Database) -> None:
     with database.engine.connect() as connection:
         assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def test_the_newest_revision_is_read_from_the_migration_files_as_alembic_reads_it() -> None:
+    from alembic.script import ScriptDirectory
+
+    from indexer.database import alembic_config, head_revision
+
+    heads = ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads()
+    assert [head_revision()] == heads
+
+
+def test_a_schema_already_up_to_date_is_checked_without_loading_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'recordroom.db'}"
+    check = (
+        "import sys; from indexer.database import Database; Database({url!r}).migrate();"
+        " print('alembic' in sys.modules)"
+    )
+    first = subprocess.run(
+        [sys.executable, "-c", check.format(url=url)], capture_output=True, text=True, check=True
+    )
+    again = subprocess.run(
+        [sys.executable, "-c", check.format(url=url)], capture_output=True, text=True, check=True
+    )
+    assert (first.stdout.strip(), again.stdout.strip()) == ("True", "False")
 
 
 def test_saved_document_reads_back_whole(database: Database) -> None:
