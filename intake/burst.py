@@ -29,8 +29,9 @@ log = logging.getLogger("recordroom.intake")
 Item = TypeVar("Item")
 Outcome = TypeVar("Outcome")
 
-# Files read ahead of their turn, for each place for reading (their text waits in memory).
-AHEAD_PER_PLACE = 2
+# Files read ahead of their turn, for each place for reading: their text, page images and
+# searchable PDF wait in memory, so as many more as there are places, no more.
+AHEAD_PER_PLACE = 1
 
 
 def files_at_once(settings: Settings) -> int:
