@@ -17,7 +17,7 @@ import os
 import threading
 import time
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
@@ -30,6 +30,7 @@ from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrFailedOnFileError, OcrResult, Page
 from recordroom.core.files import check_size
+from recordroom.core.hashing import file_sha256
 from recordroom.core.private import sweep_work_dirs
 from recordroom.core.settings import Settings
 
@@ -84,6 +85,9 @@ class TesseractEngine:
         self._pool_lock = threading.Lock()
         self._warm = False
         self._warming: threading.Thread | None = None
+        self._reading_ahead: ThreadPoolExecutor | None = None
+        self._read_ahead: dict[str, Future[OcrResult]] = {}  # by the file's SHA-256
+        self._read_ahead_lock = threading.Lock()
 
     @property
     def backend(self) -> tesseract.Backend:
@@ -123,8 +127,54 @@ class TesseractEngine:
         ]:
             future.result()
 
+    def read_ahead(self, paths: Sequence[Path]) -> None:
+        """Start reading ``paths`` (with their searchable PDF) in the background. From now on, an
+        ``extract`` of a file with the same content takes what was read instead of reading it
+        again. ``ingest`` names its first files before the rest of recordroom is imported: their
+        pages go to the workers at once, not seconds later, and the classifier loads while they
+        are read. A link, or what is not a file, is not read ahead (intake refuses it)."""
+        files: dict[str, Path] = {}
+        for path in paths:
+            if path.is_symlink() or not path.is_file():
+                continue
+            try:
+                files.setdefault(file_sha256(path), path)
+            except OSError:
+                continue  # unreadable: intake will say so when it comes to it
+        if not files:
+            return
+        self.start()
+        with self._read_ahead_lock:
+            if self._reading_ahead is None:
+                self._reading_ahead = ThreadPoolExecutor(len(files), thread_name_prefix="ahead")
+            for sha256, path in files.items():
+                read: Future[OcrResult] = Future()
+                self._read_ahead[sha256] = read
+                self._reading_ahead.submit(self._read_one_ahead, path, read)
+
+    def _read_one_ahead(self, path: Path, read: Future[OcrResult]) -> None:
+        try:
+            read.set_result(self._extract(path, make_searchable_pdf=True))
+        except BaseException as error:  # raised to whoever extracts the same file
+            read.set_exception(error)
+
+    def _take_read_ahead(self, path: Path) -> Future[OcrResult] | None:
+        with self._read_ahead_lock:
+            if not self._read_ahead:
+                return None
+        try:
+            sha256 = file_sha256(path)
+        except OSError:
+            return None
+        with self._read_ahead_lock:
+            return self._read_ahead.pop(sha256, None)
+
     def close(self) -> None:
         """Stop the worker processes (they start again on the next file that needs them)."""
+        if self._reading_ahead is not None:
+            self._reading_ahead.shutdown(wait=True)
+            self._reading_ahead = None
+            self._read_ahead.clear()
         if self._warming is not None:
             self._warming.join()
             self._warming = None
@@ -133,6 +183,12 @@ class TesseractEngine:
             self._pool = None
 
     def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
+        read = self._take_read_ahead(path) if make_searchable_pdf else None
+        if read is not None:
+            return read.result()
+        return self._extract(path, make_searchable_pdf=make_searchable_pdf)
+
+    def _extract(self, path: Path, *, make_searchable_pdf: bool) -> OcrResult:
         media_type = check_file(path, self._settings)
         options = OcrOptions(
             engine=self._engine,

@@ -6,14 +6,23 @@ on to ``recordroom.wiring.open_context``, which closes it."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from ocr import TesseractEngine
 from recordroom.core.settings import Settings
 
 __all__ = ["TesseractEngine", "start_engine"]
 
+# Files read before the pipeline is ready, for each OCR worker: enough pages to keep the workers
+# busy while the caller imports the rest and loads the classifier.
+READ_AHEAD_PER_WORKER = 2
 
-def start_engine(settings: Settings) -> TesseractEngine:
-    """The engine for ``settings``, its workers starting in the background."""
+
+def start_engine(settings: Settings, read_ahead: Sequence[Path] = ()) -> TesseractEngine:
+    """The engine for ``settings``, its workers starting in the background and reading the first
+    of ``read_ahead`` (the files ``ingest`` was given) at once."""
     engine = TesseractEngine(settings)
     engine.start()
+    engine.read_ahead(list(read_ahead)[: READ_AHEAD_PER_WORKER * settings.ocr_worker_count])
     return engine

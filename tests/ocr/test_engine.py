@@ -11,7 +11,7 @@ from PIL import Image
 
 from ocr import TesseractEngine
 from ocr.quality import character_error_rate
-from recordroom.core import OcrEngine, OcrResult
+from recordroom.core import OcrEngine, OcrResult, QuarantineError
 from recordroom.core.settings import Settings
 from synthetic.files import (
     SPANISH_LINES,
@@ -256,3 +256,41 @@ def test_the_result_names_the_media_type_and_whether_the_original_is_searchable(
     photo = read_through_the_protocol(engine, write_png(sample_dir / "photo.png", page))
     assert (photo.media_type, photo.original_is_searchable) == ("image/png", False)
     assert_reads(photo, 1, EXPECTED)
+
+
+def test_files_read_ahead_are_not_read_again(
+    settings: Settings, sample_dir: Path, page: Image.Image, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = sample_dir / "ahead"
+    folder.mkdir()
+    scan = write_png(folder / "scan.png", page)
+    broken = folder / "broken.tif"
+    broken.write_bytes(b"II*\x00" + b"\x00" * 40)
+    link = folder / "link.png"
+    link.symlink_to(scan)
+    with TesseractEngine(settings) as engine:
+        reads: list[str] = []
+        read = engine._extract
+
+        def counted(path: Path, *, make_searchable_pdf: bool) -> OcrResult:
+            reads.append(path.parent.name)
+            return read(path, make_searchable_pdf=make_searchable_pdf)
+
+        monkeypatch.setattr(engine, "_extract", counted)
+        engine.read_ahead([scan, broken, link, folder / "gone.png"])
+        # Intake extracts its own private copy of each file (same name, same content).
+        copies = sample_dir / "copies"
+        copies.mkdir()
+        copy = copies / "scan.png"
+        copy.write_bytes(scan.read_bytes())
+        result = engine.extract(copy)
+        assert_reads(result, 1, EXPECTED)
+        assert result.searchable_pdf
+        (copies / "broken.tif").write_bytes(broken.read_bytes())
+        with pytest.raises(QuarantineError, match=r"broken\.tif"):
+            engine.extract(copies / "broken.tif")
+        assert sorted(reads) == ["ahead", "ahead"]  # the copies were not read; the link never
+        # Read again when asked for no searchable PDF, or once the read-ahead result was taken.
+        engine.extract(copy, make_searchable_pdf=False)
+        engine.extract(copy)
+        assert reads[2:] == ["copies", "copies"]

@@ -235,11 +235,16 @@ def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path)
     """``ingest``, ``watch`` and ``worker`` start the OCR engine's workers first, so they load
     tesseract while this process imports the database, the stores and the classifier; other
     commands and ``--help`` start nothing."""
+    from PIL import Image
+
+    Image.new("L", (850, 1100), 255).save(tmp_path / "scan.png", dpi=(100, 100))
+    # ``ingest`` reads its first files ahead (a missing one, or an option, is no file to read).
     check = (
         "import sys\nfrom recordroom import cli\n"
-        "early = cli._start_reading_pages(['ingest', 'scan.pdf'])\n"
+        "early = cli._start_reading_pages(['ingest', '--json', 'scan.png', 'gone.pdf'])\n"
         "print(early is not None and early[1].started)\n"
         "print('recordroom.wiring' in sys.modules, 'sqlalchemy' in sys.modules)\n"
+        "print(len(early[1]._read_ahead))\n"
         "early[1].close()\n"
         "print(cli._start_reading_pages(['search', 'x']), "
         "cli._start_reading_pages(['ingest', '--help']))\n"
@@ -249,7 +254,7 @@ def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path)
         [sys.executable, "-c", check], capture_output=True, text=True, env=env, cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[:3] == ["True", "False False", "None None"]
+    assert done.stdout.split("\n")[:4] == ["True", "False False", "1", "None None"]
 
 
 def test_the_command_exits_at_once_with_everything_done(home: Path) -> None:
