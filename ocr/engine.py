@@ -14,6 +14,8 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
@@ -31,7 +33,7 @@ from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrFailedOnFileError, OcrResult, Page
 from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
-from recordroom.core.private import sweep_work_dirs
+from recordroom.core.private import make_private_dir, sweep_work_dirs
 from recordroom.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -86,7 +88,7 @@ class TesseractEngine:
         self._warm = False
         self._warming: threading.Thread | None = None
         self._reading_ahead: ThreadPoolExecutor | None = None
-        self._read_ahead: dict[str, Future[OcrResult]] = {}  # by the file's SHA-256
+        self._read_ahead: dict[str, Future[OcrResult | None]] = {}  # by the file's SHA-256
         self._read_ahead_lock = threading.Lock()
 
     @property
@@ -130,9 +132,13 @@ class TesseractEngine:
     def read_ahead(self, paths: Sequence[Path]) -> None:
         """Start reading ``paths`` (with their searchable PDF) in the background. From now on, an
         ``extract`` of a file with the same content takes what was read instead of reading it
-        again. ``ingest`` names its first files before the rest of recordroom is imported: their
-        pages go to the workers at once, not seconds later, and the classifier loads while they
-        are read. A link, or what is not a file, is not read ahead (intake refuses it)."""
+        again. ``ingest`` names its first files, and a watcher finds its first ones waiting,
+        before the rest of recordroom is imported: their pages go to the workers at once, not
+        seconds later, and the classifier loads while they are read.
+
+        Each file is read from a private copy (a watcher moves the file away as it takes it). A
+        link, or what is not a file, is not read ahead (intake refuses it). A read that failed,
+        or a file that changed meanwhile, is not handed out: ``extract`` reads the file itself."""
         files: dict[str, Path] = {}
         for path in paths:
             if path.is_symlink() or not path.is_file():
@@ -148,17 +154,25 @@ class TesseractEngine:
             if self._reading_ahead is None:
                 self._reading_ahead = ThreadPoolExecutor(len(files), thread_name_prefix="ahead")
             for sha256, path in files.items():
-                read: Future[OcrResult] = Future()
+                read: Future[OcrResult | None] = Future()
                 self._read_ahead[sha256] = read
-                self._reading_ahead.submit(self._read_one_ahead, path, read)
+                self._reading_ahead.submit(self._read_one_ahead, path, sha256, read)
 
-    def _read_one_ahead(self, path: Path, read: Future[OcrResult]) -> None:
+    def _read_one_ahead(self, path: Path, sha256: str, read: Future[OcrResult | None]) -> None:
+        result = None
         try:
-            read.set_result(self._extract(path, make_searchable_pdf=True))
-        except BaseException as error:  # raised to whoever extracts the same file
-            read.set_exception(error)
+            work_dir = make_private_dir(self._settings.work_dir)
+            prefix = f"recordroom-ocr-{os.getpid()}-ahead-"
+            with tempfile.TemporaryDirectory(prefix=prefix, dir=work_dir) as folder:
+                copy = Path(folder) / path.name
+                shutil.copyfile(path, copy)
+                if file_sha256(copy) == sha256:
+                    result = self._extract(copy, make_searchable_pdf=True)
+        except Exception as error:  # the file is read again, and fails again, where it is taken
+            log.info("reading ahead: %s; read again when taken", type(error).__name__)
+        read.set_result(result)
 
-    def _take_read_ahead(self, path: Path) -> Future[OcrResult] | None:
+    def _take_read_ahead(self, path: Path) -> OcrResult | None:
         with self._read_ahead_lock:
             if not self._read_ahead:
                 return None
@@ -167,7 +181,8 @@ class TesseractEngine:
         except OSError:
             return None
         with self._read_ahead_lock:
-            return self._read_ahead.pop(sha256, None)
+            read = self._read_ahead.pop(sha256, None)
+        return None if read is None else read.result()
 
     def close(self) -> None:
         """Stop the worker processes (they start again on the next file that needs them)."""
@@ -185,7 +200,7 @@ class TesseractEngine:
     def extract(self, path: Path, *, make_searchable_pdf: bool = True) -> OcrResult:
         read = self._take_read_ahead(path) if make_searchable_pdf else None
         if read is not None:
-            return read.result()
+            return read
         return self._extract(path, make_searchable_pdf=make_searchable_pdf)
 
     def _extract(self, path: Path, *, make_searchable_pdf: bool) -> OcrResult:

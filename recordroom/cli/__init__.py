@@ -97,23 +97,28 @@ def _start_reading_pages(words: Sequence[str]) -> tuple[Settings, TesseractEngin
     """For the commands that read pages from their first moment (``READS_PAGES``): the settings,
     and the OCR engine with its workers starting, before the rest of recordroom is imported. Its
     worker processes then load tesseract on the other cores while this one imports the database,
-    the stores and the classifier; for ``ingest``, they read its first files meanwhile (a file
-    found already stored was then read for nothing). None for any other command, for ``--help``,
-    or when the settings or the engine are wrong (the ordinary path reports it, after checking
-    the words)."""
+    the stores and the classifier; meanwhile they read ``ingest``'s first files, or those a
+    watcher finds waiting in the inbox (a file found already stored was then read for nothing).
+    None for any other command, for ``--help``, or when the settings or the engine are wrong
+    (the ordinary path reports it, after checking the words)."""
     command = next((word for word in words if not word.startswith("-")), None)
     if command not in READS_PAGES or {"-h", "--help"} & set(words):
         return None
     at = words.index(command)
     _configure_logging(bool({"-v", "--verbose"} & set(words[:at])) or command in LONG_RUNNING)
     from recordroom.core.settings import load_settings
-    from recordroom.usecases.ocr_engine import start_engine
+    from recordroom.usecases.ocr_engine import inbox_backlog, start_engine
 
-    # ``ingest PATH…``: its first files are read at once (the words that are not options).
-    paths = [Path(word) for word in words[at + 1 :] if not word.startswith("-")]
     try:
         settings = load_settings()
-        return settings, start_engine(settings, paths if command == "ingest" else ())
+        # Read at once: ``ingest``'s first files (its words that are not options), or the files
+        # a watcher finds waiting in the inbox.
+        first: Sequence[Path] = ()
+        if command == "ingest":
+            first = [Path(word) for word in words[at + 1 :] if not word.startswith("-")]
+        elif command == "watch":
+            first = inbox_backlog(settings)
+        return settings, start_engine(settings, first)
     except RecordroomError:
         return None
 

@@ -268,29 +268,30 @@ def test_files_read_ahead_are_not_read_again(
     broken.write_bytes(b"II*\x00" + b"\x00" * 40)
     link = folder / "link.png"
     link.symlink_to(scan)
+    # Intake extracts its own private copy of each file (same name, same content).
+    copies = sample_dir / "copies"
+    copies.mkdir()
     with TesseractEngine(settings) as engine:
         reads: list[str] = []
         read = engine._extract
 
         def counted(path: Path, *, make_searchable_pdf: bool) -> OcrResult:
-            reads.append(path.parent.name)
+            reads.append(f"{'copy' if path.parent == copies else 'ahead'} {path.name}")
             return read(path, make_searchable_pdf=make_searchable_pdf)
 
         monkeypatch.setattr(engine, "_extract", counted)
         engine.read_ahead([scan, broken, link, folder / "gone.png"])
-        # Intake extracts its own private copy of each file (same name, same content).
-        copies = sample_dir / "copies"
-        copies.mkdir()
         copy = copies / "scan.png"
         copy.write_bytes(scan.read_bytes())
         result = engine.extract(copy)
         assert_reads(result, 1, EXPECTED)
         assert result.searchable_pdf
+        # A file the read ahead failed on is read again where it is taken, and fails there.
         (copies / "broken.tif").write_bytes(broken.read_bytes())
         with pytest.raises(QuarantineError, match=r"broken\.tif"):
             engine.extract(copies / "broken.tif")
-        assert sorted(reads) == ["ahead", "ahead"]  # the copies were not read; the link never
+        assert sorted(reads) == ["ahead broken.tif", "ahead scan.png", "copy broken.tif"]
         # Read again when asked for no searchable PDF, or once the read-ahead result was taken.
         engine.extract(copy, make_searchable_pdf=False)
         engine.extract(copy)
-        assert reads[2:] == ["copies", "copies"]
+        assert reads[3:] == ["copy scan.png", "copy scan.png"]

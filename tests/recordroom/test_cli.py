@@ -233,11 +233,18 @@ def test_importing_the_command_line_is_light() -> None:
 
 def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path) -> None:
     """``ingest``, ``watch`` and ``worker`` start the OCR engine's workers first, so they load
-    tesseract while this process imports the database, the stores and the classifier; other
-    commands and ``--help`` start nothing."""
+    tesseract while this process imports the database, the stores and the classifier, and read
+    ``ingest``'s first files or a watcher's waiting ones; other commands and ``--help`` start
+    nothing."""
     from PIL import Image
 
     Image.new("L", (850, 1100), 255).save(tmp_path / "scan.png", dpi=(100, 100))
+    # A watcher reads the settled files waiting in its inbox (not one still being written).
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "waiting.png").write_bytes((tmp_path / "scan.png").read_bytes())
+    os.utime(inbox / "waiting.png", (1e9, 1e9))
+    Image.new("L", (850, 1100), 200).save(inbox / "being-written.png", dpi=(100, 100))
     # ``ingest`` reads its first files ahead (a missing one, or an option, is no file to read).
     check = (
         "import sys\nfrom recordroom import cli\n"
@@ -246,15 +253,23 @@ def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path)
         "print('recordroom.wiring' in sys.modules, 'sqlalchemy' in sys.modules)\n"
         "print(len(early[1]._read_ahead))\n"
         "early[1].close()\n"
+        "watching = cli._start_reading_pages(['watch', '--once'])\n"
+        "print(len(watching[1]._read_ahead))\n"
+        "watching[1].close()\n"
         "print(cli._start_reading_pages(['search', 'x']), "
         "cli._start_reading_pages(['ingest', '--help']))\n"
     )
-    env = {**os.environ, "RECORDROOM_HOME": str(tmp_path / "var"), "RECORDROOM_OCR_WORKERS": "2"}
+    env = {
+        **os.environ,
+        "RECORDROOM_HOME": str(tmp_path / "var"),
+        "RECORDROOM_INBOX": str(inbox),
+        "RECORDROOM_OCR_WORKERS": "2",
+    }
     done = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, env=env, cwd=tmp_path
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.split("\n")[:4] == ["True", "False False", "1", "None None"]
+    assert done.stdout.split("\n")[:5] == ["True", "False False", "1", "1", "None None"]
 
 
 def test_the_command_exits_at_once_with_everything_done(home: Path) -> None:
