@@ -1,8 +1,9 @@
 """The OCR engine started ahead of everything else, for the commands that read pages from their
 first moment (``ingest``, ``watch``, ``worker``): its worker processes load tesseract on the other
-cores while the caller imports the database, the stores and the classifier. This module imports
-only the OCR stage and the settings, so a door can call it before anything heavy; the engine goes
-on to ``recordroom.wiring.open_context``, which closes it."""
+cores, and read the first files, while the caller imports the database, the stores and the
+classifier. This module imports only the OCR stage and the settings (and intake's inbox listing,
+for a watcher), so a door can call it before anything heavy; the engine goes on to
+``recordroom.wiring.open_context``, which closes it."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ READ_AHEAD_PER_WORKER = 2
 
 def start_engine(settings: Settings, read_ahead: Sequence[Path] = ()) -> TesseractEngine:
     """The engine for ``settings``, its workers starting in the background and reading the first
-    of ``read_ahead`` (the files ``ingest`` was given) at once."""
+    of ``read_ahead`` (``ingest``'s files, or those waiting in a watcher's inbox) at once."""
     engine = TesseractEngine(settings)
     engine.start()
     engine.read_ahead(list(read_ahead)[: READ_AHEAD_PER_WORKER * settings.ocr_worker_count])
