@@ -30,7 +30,7 @@ from PIL import Image
 from ocr import images, messages, pdf, searchable, tesseract, workers
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
-from recordroom.core import OcrFailedOnFileError, OcrResult, Page
+from recordroom.core import OcrFailedOnFileError, OcrResult, Page, QuarantineError
 from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
 from recordroom.core.private import make_private_dir, sweep_work_dirs
@@ -138,15 +138,17 @@ class TesseractEngine:
 
         Each file is read from a private copy (a watcher moves the file away as it takes it). A
         link, or what is not a file, is not read ahead (intake refuses it). A read that failed,
-        or a file that changed meanwhile, is not handed out: ``extract`` reads the file itself."""
+        or a file that changed meanwhile, is not handed out: ``extract`` reads the file itself.
+        An empty file, or one over the size limit, is left to intake to refuse."""
         files: dict[str, Path] = {}
         for path in paths:
             if path.is_symlink() or not path.is_file():
                 continue
             try:
+                check_size(path, path.name, self._settings.max_file_mb)
                 files.setdefault(file_sha256(path), path)
-            except OSError:
-                continue  # unreadable: intake will say so when it comes to it
+            except (OSError, QuarantineError):
+                continue  # unreadable, empty or too big: intake will say so when it comes to it
         if not files:
             return
         self.start()

@@ -268,6 +268,8 @@ def test_files_read_ahead_are_not_read_again(
     broken.write_bytes(b"II*\x00" + b"\x00" * 40)
     link = folder / "link.png"
     link.symlink_to(scan)
+    empty = folder / "empty.png"
+    empty.touch()
     # Intake extracts its own private copy of each file (same name, same content).
     copies = sample_dir / "copies"
     copies.mkdir()
@@ -280,7 +282,7 @@ def test_files_read_ahead_are_not_read_again(
             return read(path, make_searchable_pdf=make_searchable_pdf)
 
         monkeypatch.setattr(engine, "_extract", counted)
-        engine.read_ahead([scan, broken, link, folder / "gone.png"])
+        engine.read_ahead([scan, broken, link, empty, folder / "gone.png"])
         copy = copies / "scan.png"
         copy.write_bytes(scan.read_bytes())
         result = engine.extract(copy)
@@ -290,6 +292,7 @@ def test_files_read_ahead_are_not_read_again(
         (copies / "broken.tif").write_bytes(broken.read_bytes())
         with pytest.raises(QuarantineError, match=r"broken\.tif"):
             engine.extract(copies / "broken.tif")
+        # The link and the empty file were never read.
         assert sorted(reads) == ["ahead broken.tif", "ahead scan.png", "copy broken.tif"]
         # Read again when asked for no searchable PDF, or once the read-ahead result was taken.
         engine.extract(copy, make_searchable_pdf=False)
