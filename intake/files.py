@@ -9,7 +9,6 @@ import contextlib
 import errno
 import os
 import socket
-import stat
 import time
 import uuid
 from collections.abc import Iterator
@@ -18,7 +17,7 @@ from pathlib import Path
 
 from recordroom.core import MailOrigin
 from recordroom.core.errors import NotAFileError
-from recordroom.core.files import fsync_dir
+from recordroom.core.files import fsync_dir, not_a_plain_file
 from recordroom.core.private import (
     PRIVATE_DIR,
     copy_private,
@@ -47,19 +46,6 @@ def inbox_files(inbox: Path) -> Iterator[Path]:
             path = Path(folder, name)
             if is_candidate(path.relative_to(inbox)):
                 yield path
-
-
-def not_a_plain_file(path: Path) -> str | None:
-    """What ``path`` is when it is not a plain file of its own (read with lstat, so a link is
-    never followed): "a link" or "a special file"; None for a plain file."""
-    mode = path.lstat()
-    if stat.S_ISLNK(mode.st_mode):
-        return "a link"
-    if not stat.S_ISREG(mode.st_mode):
-        return "a special file"
-    if mode.st_nlink > 1:
-        return "a link"  # a hard link: the same file is also somewhere else
-    return None
 
 
 def check_plain_file(path: Path, source_name: str) -> None:

@@ -31,7 +31,7 @@ from ocr import images, messages, pdf, searchable, tesseract, workers
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrFailedOnFileError, OcrResult, Page, QuarantineError
-from recordroom.core.files import check_size
+from recordroom.core.files import check_size, not_a_plain_file
 from recordroom.core.hashing import file_sha256
 from recordroom.core.private import make_private_dir, sweep_work_dirs
 from recordroom.core.settings import Settings
@@ -142,13 +142,13 @@ class TesseractEngine:
         An empty file, or one over the size limit, is left to intake to refuse."""
         files: dict[str, Path] = {}
         for path in paths:
-            if path.is_symlink() or not path.is_file():
-                continue
             try:
+                if not_a_plain_file(path) is not None:
+                    continue
                 check_size(path, path.name, self._settings.max_file_mb)
                 files.setdefault(file_sha256(path), path)
             except (OSError, QuarantineError):
-                continue  # unreadable, empty or too big: intake will say so when it comes to it
+                continue  # gone, unreadable, empty or too big: intake will say so when it takes it
         if not files:
             return
         self.start()
@@ -184,6 +184,10 @@ class TesseractEngine:
             return None
         with self._read_ahead_lock:
             read = self._read_ahead.pop(sha256, None)
+            if read is None and all(left.done() for left in self._read_ahead.values()):
+                # A file past the first ones: what was read ahead and not taken (a file found
+                # already stored) is dropped, so no later file is hashed here for nothing.
+                self._read_ahead.clear()
         return None if read is None else read.result()
 
     def close(self) -> None:

@@ -1,8 +1,10 @@
-"""Files on disk: the one size check every stage applies, and making a write durable."""
+"""Files on disk: the one size check every stage applies, what is a plain file of its own, and
+making a write durable."""
 
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 from recordroom.core.errors import EmptyFileError, FileTooLargeError
@@ -22,6 +24,19 @@ def check_size(path: Path, name: str, max_file_mb: int) -> int:
             "split it into smaller files or raise RECORDROOM_MAX_FILE_MB"
         )
     return size
+
+
+def not_a_plain_file(path: Path) -> str | None:
+    """What ``path`` is when it is not a plain file of its own (read with lstat, so a link is
+    never followed): "a link" or "a special file"; None for a plain file."""
+    mode = path.lstat()
+    if stat.S_ISLNK(mode.st_mode):
+        return "a link"
+    if not stat.S_ISREG(mode.st_mode):
+        return "a special file"
+    if mode.st_nlink > 1:
+        return "a link"  # a hard link: the same file is also somewhere else
+    return None
 
 
 def fsync_file(path: Path) -> None:

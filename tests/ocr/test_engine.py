@@ -298,3 +298,19 @@ def test_files_read_ahead_are_not_read_again(
         engine.extract(copy, make_searchable_pdf=False)
         engine.extract(copy)
         assert reads[3:] == ["copy scan.png", "copy scan.png"]
+
+
+def test_what_was_read_ahead_and_not_taken_is_dropped_once_later_files_come(
+    settings: Settings, sample_dir: Path, page: Image.Image, other_page: Image.Image
+) -> None:
+    folder = sample_dir / "not-taken"
+    folder.mkdir()
+    stored = write_png(folder / "stored.png", page)  # found already stored: never extracted
+    later = write_png(folder / "later.png", other_page)
+    with TesseractEngine(settings) as engine:
+        engine.read_ahead([stored])
+        for read in list(engine._read_ahead.values()):
+            read.result()
+        assert_reads(engine.extract(later), 1, OTHER)
+        # The next files are no longer hashed against a read ahead no one will take.
+        assert engine._read_ahead == {}
