@@ -72,10 +72,8 @@ class Place:
         self._turns = turns
         self._places = places
 
-    @contextlib.contextmanager
-    def reading(self) -> Iterator[None]:
-        with self._places:
-            yield
+    def reading(self) -> contextlib.AbstractContextManager[object]:
+        return self._places
 
     def turn(self) -> contextlib.AbstractContextManager[None]:
         return self._turns.turn(self._number)
