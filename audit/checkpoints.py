@@ -14,6 +14,7 @@ import datetime as dt
 import json
 import logging
 import os
+import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,9 @@ def object_key(number: int) -> str:
 
 def create_key(path: Path) -> Ed25519PrivateKey:
     """A new Ed25519 signing key in ``path`` (PEM, mode 0600; the folder 0700). Refuses to replace
-    an existing key: checkpoints signed with it could no longer be checked."""
+    an existing key (``FileExistsError``): checkpoints signed with it could no longer be checked.
+    The key is written beside ``path`` and linked into place whole, so a process starting at the
+    same moment never reads half a key."""
     path.parent.mkdir(parents=True, exist_ok=True)
     os.chmod(path.parent, 0o700)
     key = Ed25519PrivateKey.generate()
@@ -51,11 +54,15 @@ def create_key(path: Path) -> Ed25519PrivateKey:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(pem)
-        handle.flush()
-        os.fsync(handle.fileno())
+    fd, written = tempfile.mkstemp(dir=path.parent, prefix=".new-key-")  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(written, path)
+    finally:
+        os.unlink(written)
     return key
 
 
@@ -75,10 +82,15 @@ def load_key(path: Path) -> Ed25519PrivateKey:
 
 
 def ensure_key(path: Path) -> Ed25519PrivateKey:
-    """The signing key in ``path``, created on first use (``recordroom init`` calls this)."""
+    """The signing key in ``path``, created on first use (``recordroom init`` calls this). Two
+    processes starting together in a new home (two workers) both find no key: one creates it,
+    the other reads it."""
     if path.exists():
         return load_key(path)
-    return create_key(path)
+    try:
+        return create_key(path)
+    except FileExistsError:
+        return load_key(path)
 
 
 def public_bytes(key: Ed25519PublicKey) -> bytes:

@@ -186,6 +186,29 @@ def test_the_signing_key_is_private(
     assert settings.audit_key_path.parent.stat().st_mode & 0o777 == 0o700
 
 
+def test_processes_starting_together_in_a_new_home_share_one_signing_key(tmp_path: Path) -> None:
+    # Two workers started at once in a new home each found no key; the second one's create
+    # failed on the first one's file, and the worker stopped.
+    from concurrent.futures import ThreadPoolExecutor
+
+    from audit.checkpoints import create_key, ensure_key, key_id
+
+    path = tmp_path / "keys" / "audit-ed25519.pem"
+    together = threading.Barrier(8, timeout=60)
+
+    def start() -> str:
+        together.wait()
+        return key_id(ensure_key(path).public_key())
+
+    with ThreadPoolExecutor(8) as pool:
+        ids = list(pool.map(lambda _: start(), range(8)))
+    assert len(set(ids)) == 1
+    assert key_id(ensure_key(path).public_key()) == ids[0]
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # nothing left beside it
+    with pytest.raises(FileExistsError):
+        create_key(path)  # an existing key is never replaced
+
+
 @pytest.mark.parametrize(
     "text",
     ["plain", 'quote " and \\ backslash', "tab\tnewline\n", "José Ñúñez 山田", "\u2028", ""],
