@@ -27,6 +27,7 @@ from typing import Any
 
 from classify.faxheader import COVER_TYPE, content_below_header
 from classify.rules import RULE_CONFIDENCE, normalise, rule_doc_type
+from classify.spacy_import import import_spacy
 from recordroom.core import DOC_TYPES, ClassifierError
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -259,7 +260,7 @@ def structure_text(text: str) -> str:
 
 
 def _load_pipeline(path: Path, model_dir: Path) -> Any:
-    import spacy
+    spacy = import_spacy()
 
     if not (path / "config.cfg").is_file():
         raise ClassifierError(

@@ -26,6 +26,7 @@ from classify.names import (
 )
 from classify.patient_dates import FoundDate, parse_dates
 from classify.registry import normalise_phone
+from classify.spacy_import import import_spacy
 from recordroom.core.once import built_once
 from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS
 
@@ -321,7 +322,7 @@ _COLUMN_GAP = re.compile(r"\t| {3,}")
 def _nlp() -> Any:
     """A blank English tokenizer that splits ":" and "#", and a PhraseMatcher of every label,
     both working on text folded by ``_label_text``."""
-    import spacy
+    spacy = import_spacy()
     from spacy.matcher import PhraseMatcher
     from spacy.util import compile_infix_regex
 

@@ -36,6 +36,7 @@ from classify.doctype import (
     structure_text,
 )
 from classify.examples import LabelledExample
+from classify.spacy_import import import_spacy
 from recordroom.core import DOC_TYPES, ClassifierError
 from recordroom.core.private import PRIVATE_DIR, PRIVATE_FILE, make_private_dir
 
@@ -67,7 +68,7 @@ def ordered(examples: Iterable[LabelledExample]) -> list[LabelledExample]:
 
 
 def _continue_training(base: Path, examples: Sequence[LabelledExample], read: Any) -> Any:
-    import spacy
+    spacy = import_spacy()
     from spacy.training import Example as SpacyExample
     from thinc.api import Adam, fix_random_seed
 

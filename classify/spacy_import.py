@@ -1,0 +1,54 @@
+"""spaCy, imported without its command line.
+
+``import spacy`` imports ``spacy.cli.info`` for the one name ``spacy.info``, and with it the
+whole of spaCy's command line: typer, weasel, requests and the module of every ``spacy``
+command. That is 0.3-0.4 CPU seconds and some 350 modules at every recordroom start that loads
+the classifier, none of them used by a running pipeline.
+
+Before spaCy is first imported, ``spacy.cli.info`` is stood in by a module that imports the real
+one the first time anything in it is used: ``spacy.info()`` and ``import spacy.cli`` still work.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import threading
+import types
+from typing import Any
+
+_INFO = "spacy.cli.info"
+_lock = threading.Lock()
+
+
+def _real_info_module() -> types.ModuleType:
+    with _lock:
+        if isinstance(sys.modules.get(_INFO), _InfoOnDemand):
+            del sys.modules[_INFO]
+        return importlib.import_module(_INFO)
+
+
+class _InfoOnDemand(types.ModuleType):
+    """Stands in for ``spacy.cli.info`` until one of its names is read."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):  # the import system asks for __path__ and the like
+            raise AttributeError(name)
+        return getattr(_real_info_module(), name)
+
+
+def _info(*args: Any, **kwargs: Any) -> Any:
+    """``spacy.info``, the real one imported when first called."""
+    return _real_info_module().info(*args, **kwargs)
+
+
+def import_spacy() -> Any:
+    """The ``spacy`` module; the first import leaves its command line out until it is used."""
+    with _lock:
+        if "spacy" not in sys.modules and _INFO not in sys.modules:
+            stand_in = _InfoOnDemand(_INFO, _info.__doc__)
+            stand_in.info = _info  # type: ignore[attr-defined]
+            sys.modules[_INFO] = stand_in
+    import spacy
+
+    return spacy
