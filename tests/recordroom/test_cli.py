@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from recordroom.cli import main
+from recordroom.cli import build_parser, main
 from synthetic import files as samples
 
 CSV_HEADER = (
@@ -212,6 +213,7 @@ def test_ocr_does_not_load_spacy(home: Path) -> None:
         "import sys\nfrom recordroom.cli import main\n"
         f"assert main(['ocr', {str(page)!r}]) == 0\n"
         "assert 'spacy' not in sys.modules, 'recordroom ocr loaded spaCy'\n"
+        "assert 'pdfplumber' not in sys.modules, 'a real text layer needs no pdfplumber'\n"
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -229,6 +231,40 @@ def test_importing_the_command_line_is_light() -> None:
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "[]"
+
+
+def test_a_command_imports_only_its_own_group_and_parses_as_the_whole_line_does() -> None:
+    whole = build_parser()
+    names = {
+        name
+        for action in whole._actions
+        if isinstance(action, argparse._SubParsersAction)
+        for name in action.choices
+    }
+    assert {"ingest", "watch", "serve", "init", "roi", "users"} <= names
+    for name in sorted(names):
+        words = [name, "--help"]
+        with pytest.raises(SystemExit):  # --help prints and exits: that the parser knows it
+            build_parser(words).parse_args(words)
+    words = ["-v", "ingest", "--json", "a.pdf", "b.tif"]
+    assert vars(build_parser(words).parse_args(words)) == vars(whole.parse_args(words))
+    check = (
+        "import sys\nfrom recordroom.cli import build_parser\n"
+        "words = ['ingest', 'a.pdf']\n"
+        "build_parser(words).parse_args(words)\n"
+        "print([name for name in ('recordroom.cli.roi', 'recordroom.cli.users',"
+        " 'recordroom.usecases.roi') if name in sys.modules])\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
+
+
+def test_a_mistyped_command_is_told_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        build_parser(["ingset", "a.pdf"]).parse_args(["ingset", "a.pdf"])
+    err = capsys.readouterr().err
+    assert "invalid choice: 'ingset'" in err and "'roi'" in err and "'ingest'" in err
 
 
 def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path) -> None:
