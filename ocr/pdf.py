@@ -10,10 +10,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from pdfminer.pdfparser import PDFSyntaxError
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 
@@ -153,6 +151,10 @@ def _plan_page(
 
 def extract_text_layer(path: Path, name: str, index: int) -> str:
     """One page's text layer as pdfplumber reads it ("" when it cannot)."""
+    # Imported here: a tenth of a second, in every OCR worker and ingest, for a rare page.
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
     try:
         with pdfplumber.open(str(path), pages=[index + 1]) as document:
             return str(document.pages[0].extract_text() or "")
