@@ -19,7 +19,13 @@ from classify.doctype import (
     structure_text,
 )
 from recordroom.core import DOC_TYPES, ClassifierError
-from training.corpora import DATA_DIR, input_fingerprint, load_forms, load_mtsamples
+from training.corpora import (
+    DATA_DIR,
+    input_fingerprint,
+    load_forms,
+    load_mtsamples,
+    load_paperwork,
+)
 from training.generate import generate_document
 from training.scores import evaluate
 
@@ -70,13 +76,9 @@ def test_each_model_reads_text_with_the_tokenizer_it_was_saved_with(tmp_path: Pa
 
     shipped = SpacyDocTypeClassifier.load()
     text = "Pt's BP 120/80 -- f/u in 2wks (re: Dr. O'Neil's referral); e-mail jdoe@x.org."
-    for name, loaded in (
-        (PIPELINE_DIR_NAME, shipped.words),
-        (STRUCTURE_DIR_NAME, shipped.structure),
-    ):
-        whole = spacy.load(MODEL_DIR / name)  # every part read from disk, the tokenizer too
-        assert [t.text for t in loaded.make_doc(text)] == [t.text for t in whole.make_doc(text)]
-        assert loaded(text).cats == pytest.approx(whole(text).cats)
+    whole = spacy.load(MODEL_DIR / PIPELINE_DIR_NAME)  # every part read from disk, tokenizer too
+    assert [t.text for t in shipped.words.make_doc(text)] == [t.text for t in whole.make_doc(text)]
+    assert shipped.words(text).cats == pytest.approx(whole(text).cats)
     # A model saved with a tokenizer of its own (here one more special case) keeps it.
     custom = tmp_path / "custom"
     shutil.copytree(MODEL_DIR, custom)
@@ -86,6 +88,27 @@ def test_each_model_reads_text_with_the_tokenizer_it_was_saved_with(tmp_path: Pa
     words = SpacyDocTypeClassifier.load(custom).words
     assert [t.text for t in words.make_doc("recordroom")] == ["record", "room"]
     assert [t.text for t in shipped.words.make_doc("recordroom")] == ["recordroom"]
+
+
+def test_the_structure_model_reads_the_words_its_english_tokenizer_made_of_every_text() -> None:
+    """The structure model splits ``structure_text`` between spaces; the English tokenizer it was
+    trained with makes the very same words of the structure text of every training and test
+    document, clinical notes, forms and real paperwork, and of generated ones."""
+    import spacy
+
+    shipped = SpacyDocTypeClassifier.load().structure
+    whole = spacy.load(MODEL_DIR / STRUCTURE_DIR_NAME)  # the English tokenizer, read from disk
+    notes, forms = load_mtsamples(), load_forms()
+    examples = [*notes.train, *notes.test, *forms.train, *forms.test, *load_paperwork()]
+    rng = random.Random(7)
+    texts = [example.text for example in examples]
+    texts += [generate_document(rng, DOC_TYPES[n % len(DOC_TYPES)]) for n in range(200)]
+    for text in texts:
+        read = structure_text(text)
+        assert [t.text for t in shipped.make_doc(read)] == [t.text for t in whole.make_doc(read)]
+    for text in texts[::50]:
+        read = structure_text(text)
+        assert shipped(read).cats == pytest.approx(whole(read).cats)
 
 
 def test_held_out_clinical_notes_above_a_floor(classifier: SpacyDocTypeClassifier) -> None:
