@@ -322,13 +322,16 @@ _COLUMN_GAP = re.compile(r"\t| {3,}")
 def _nlp() -> Any:
     """A blank English tokenizer that splits ":" and "#", and a PhraseMatcher of every label,
     both working on text folded by ``_label_text``."""
-    spacy = import_spacy()
+    import_spacy()
+    from spacy.lang.en import English
     from spacy.matcher import PhraseMatcher
-    from spacy.util import compile_infix_regex
 
-    nlp: Any = spacy.blank("en")
-    infixes = [*nlp.Defaults.infixes, r"[:#]"]
-    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    # English with the extra infixes from the start: setting them on a built tokenizer loads its
+    # 2,700 special cases a second time.
+    defaults = type(
+        "Defaults", (English.Defaults,), {"infixes": [*English.Defaults.infixes, r"[:#]"]}
+    )
+    nlp: Any = type("LabelEnglish", (English,), {"Defaults": defaults})()
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     for kind, phrases in _LABELS.items():
         for phrase in phrases:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from typing import Any
 
 import pytest
 
@@ -361,3 +362,37 @@ def test_a_member_id_counts_beside_name_and_birth_date() -> None:
     assert mrn_of("Member ID: XQZ44812", registry) is None  # the ID alone: a family's
     assert mrn_of("Patient: Jose Garcia\nMember ID: XQZ44812", registry) is None  # father or son
     assert mrn_of("Patient: Jose Garcia\nMember ID: XQZ44812\nDOB: 01/01/1990", registry) == "4"
+
+
+def test_the_label_tokenizer_is_english_splitting_colons_and_hashes() -> None:
+    """Built in one go (``patient_text._nlp``), it splits as spaCy's English tokenizer does once
+    ":" and "#" are added to its infixes, on folded and on plain text."""
+    import random
+
+    import spacy
+    from spacy.util import compile_infix_regex
+
+    from classify import patient_text
+    from recordroom.core import DOC_TYPES
+    from training.generate import generate_document
+
+    english: Any = spacy.blank("en")
+    infixes = [*english.Defaults.infixes, r"[:#]"]
+    english.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    labels, _ = patient_text._nlp()
+    rng = random.Random(11)
+    texts = [generate_document(rng, DOC_TYPES[n % len(DOC_TYPES)]) for n in range(120)]
+    texts.append("Pt#: 4471 MRN:88-1 D.O.B.:01/02/60 Dr. O'Neil's pt. e.g. a.m. St. Jan. No.:5")
+    for text in texts:
+        for read in (text, patient_text._label_text(text)):
+            assert [t.text for t in labels.make_doc(read)] == [
+                t.text for t in english.make_doc(read)
+            ]
+    assert [t.text for t in labels.make_doc("mrn#123 dob:01")] == [
+        "mrn",
+        "#",
+        "123",
+        "dob",
+        ":",
+        "01",
+    ]
