@@ -18,9 +18,10 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -28,7 +29,7 @@ from types import TracebackType
 from PIL import Image
 
 from ocr import images, messages, pdf, searchable, tesseract, workers
-from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page
+from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page, plan_pdf
 from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrFailedOnFileError, OcrResult, Page, QuarantineError
 from recordroom.core.files import check_size, not_a_plain_file
@@ -234,7 +235,7 @@ class TesseractEngine:
 
     def _extract_pdf(self, path: Path, options: OcrOptions) -> OcrResult:
         started = time.perf_counter()
-        plans = pdf.plan_pages(path, path.name, self._settings.max_pages)
+        plans = self._plan_pdf(path)
         planning = (time.perf_counter() - started) / len(plans)
         jobs = [
             PageJob(path, path.name, "pdf", plan.index, options, plan)
@@ -277,23 +278,42 @@ class TesseractEngine:
             low_confidence_pages=low,
         )
 
+    def _plan_pdf(self, path: Path) -> list[pdf.PdfPagePlan]:
+        """Each page's plan: its text layer, or OCR. Once the workers are started, one of them
+        makes it: the text of a long born-digital PDF (pdfium, a third of a CPU second for 200
+        pages) is then read beside this process's own work, not within it."""
+        if self._alone or not self._warm:
+            return plan_pdf(path, path.name, self._settings.max_pages)
+        planned = self._executor().submit(plan_pdf, path, path.name, self._settings.max_pages)
+        with self._worker_died(path.name):
+            return planned.result()
+
+    @property
+    def _alone(self) -> bool:
+        # A daemon process (a multiprocessing worker of the caller's) may not start children.
+        return self._settings.ocr_worker_count <= 1 or multiprocessing.current_process().daemon
+
+    @contextmanager
+    def _worker_died(self, name: str) -> Iterator[None]:
+        try:
+            yield
+        except BrokenProcessPool as exc:
+            self._pool = None
+            raise OcrFailedOnFileError(
+                f"an OCR worker process died while reading {name}; "
+                "check the machine's free memory and retry the file"
+            ) from exc
+
     def _run(self, jobs: Sequence[PageJob]) -> list[PageOutcome]:
         if not jobs:
             return []
-        # A daemon process (a multiprocessing worker of the caller's) may not start children.
-        alone = self._settings.ocr_worker_count <= 1 or multiprocessing.current_process().daemon
-        if alone or (len(jobs) == 1 and not self._warm):
+        if self._alone or (len(jobs) == 1 and not self._warm):
             return [ocr_page(job) for job in jobs]
         executor = self._executor()
         futures = [executor.submit(ocr_page, job) for job in jobs]
         try:
-            return [future.result() for future in futures]
-        except BrokenProcessPool as exc:
-            self._pool = None
-            raise OcrFailedOnFileError(
-                f"an OCR worker process died while reading {jobs[0].name}; "
-                "check the machine's free memory and retry the file"
-            ) from exc
+            with self._worker_died(jobs[0].name):
+                return [future.result() for future in futures]
         finally:
             for future in futures:  # one bad page decides the file: drop what is still queued
                 future.cancel()

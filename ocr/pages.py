@@ -123,3 +123,8 @@ def ocr_page(job: PageJob) -> PageOutcome:
         height_px=page.image.height,
     )
     return PageOutcome(record, reading.png, result.pdf)
+
+
+def plan_pdf(path: Path, name: str, max_pages: int) -> list[pdf.PdfPagePlan]:
+    """Each page's plan (its text layer, or OCR): a worker's task, as ``ocr_page`` is."""
+    return pdf.plan_pages(path, name, max_pages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytesseract
 import pytest
 from PIL import Image
 
+import ocr.pdf
 from ocr import TesseractEngine
 from recordroom.core import (
     CorruptFileError,
@@ -30,6 +32,7 @@ from synthetic.files import (
     write_image_bomb,
     write_pageless_pdf,
     write_png,
+    write_text_pdf,
     write_truncated_pdf,
 )
 
@@ -114,3 +117,27 @@ def test_image_just_over_the_pixel_limit(tmp_path: Path) -> None:
     path = write_png(tmp_path / "big scan.png", Image.new("L", (1200, 1000), 255))
     with pytest.raises(FileTooLargeError, match=r"big scan\.png has a page of more than"):
         TesseractEngine(Settings(ocr_workers=1, max_image_pixels=1_000_000)).extract(path)
+
+
+def test_a_started_engine_plans_pdfs_in_a_worker_and_its_errors_come_back_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the workers are started, a PDF's pages are planned (text layer or OCR) by one of
+    them: this process's ``plan_pages`` is never called, and what a worker finds wrong with the
+    file reaches the caller as the same error, with its message."""
+
+    def not_here(*args: object) -> None:
+        raise AssertionError("planned in the calling process")
+
+    monkeypatch.setattr(ocr.pdf, "plan_pages", not_here)
+    born = write_text_pdf(tmp_path / "letter.pdf", [["CONSULTATION LETTER", *SAMPLE_LINES[:3]]])
+    with TesseractEngine(Settings(ocr_workers=2)) as engine:
+        engine.start()
+        result = engine.extract(born)
+        assert (
+            result.pages[0].method == "text_layer" and "CONSULTATION LETTER" in result.pages[0].text
+        )
+        for name, writer, error in CASES:
+            if name.endswith(".pdf") and writer is not _empty:
+                with pytest.raises(error, match=re.escape(name)):
+                    engine.extract(writer(tmp_path / name))
