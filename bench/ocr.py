@@ -717,6 +717,10 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
                 runs[name] = run
     print("  born-digital, lone fax, error rates ...", flush=True)
     born_command, born_app = run_born_digital(corpus, folder, workers)
+    for _ in range(args.rounds - 1):  # the fastest round of each, as for the rows above
+        command, app = run_born_digital(corpus, folder, workers)
+        born_command = min(born_command, command, key=lambda run: run.wall)
+        born_app = min(born_app, app, key=lambda run: run.wall)
     latency, ocr_time = run_lone_fax(corpus, folder, workers)
     before = extract_errors(corpus, workers, "pytesseract")
     after = extract_errors(corpus, workers, "tesserocr")
