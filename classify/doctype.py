@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from pathlib import Path
 from typing import Any
 
@@ -349,11 +348,6 @@ class SpacyDocTypeClassifier:
     def __init__(self, words: Any, structure: Any) -> None:
         self._words = words
         self._structure = structure
-        # spaCy keeps every new word it reads (names, numbers, dates: many of a page's words) in
-        # its vocabulary for the life of the process, and a watcher lives for months. Each text
-        # is read in a memory zone, which drops its new words once the scores are out. Zones may
-        # not overlap on one pipeline, so texts are read one at a time (the GIL runs one anyway).
-        self._reading = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR) -> SpacyDocTypeClassifier:
@@ -373,13 +367,9 @@ class SpacyDocTypeClassifier:
 
     def model_scores(self, text: str) -> tuple[dict[str, float], dict[str, float]]:
         """Each model's own scores: (words, structure)."""
-        as_words, as_structure = model_text(text), structure_text(text)
-        with self._reading:
-            with self._words.memory_zone():
-                words = dict(self._words(as_words).cats)
-            with self._structure.memory_zone():
-                structure = dict(self._structure(as_structure).cats)
-        return words, structure
+        words = self._words(model_text(text)).cats
+        structure = self._structure(structure_text(text)).cats
+        return dict(words), dict(structure)
 
     def scores(self, text: str) -> dict[str, float]:
         """The combined probability for every document type (rules not applied)."""

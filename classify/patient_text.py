@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -508,16 +507,6 @@ def _scanned_text(text: str) -> str:
 def _find_labels(text: str) -> list[_Label]:
     nlp, matcher = _nlp()
     text = _label_text(text)
-    # In a memory zone, one text at a time: the page's new words leave the tokenizer's
-    # vocabulary when its labels are found (``SpacyDocTypeClassifier`` says why).
-    with _reading, nlp.memory_zone():
-        return _labels_in(nlp, matcher, text)
-
-
-_reading = threading.Lock()
-
-
-def _labels_in(nlp: Any, matcher: Any, text: str) -> list[_Label]:
     doc = nlp.make_doc(text)
     found: list[_Label] = []
     column_heads: set[int] = set()  # labels taken without a colon, as heads of a table's column

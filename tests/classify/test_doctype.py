@@ -215,34 +215,3 @@ def test_combined_scores_are_a_distribution() -> None:
     assert max(scores, key=lambda label: scores[label]) == "progress_note"
     # The structure model speaks only among note kinds: a form's share comes from the words.
     assert abs(scores["authorization"] - 0.1) < 1e-9
-
-
-def test_reading_leaves_no_new_words_behind_and_threads_read_alike(
-    classifier: SpacyDocTypeClassifier,
-) -> None:
-    """A watcher reads for months: the words of the pages it read (names, numbers, dates) must
-    not pile up in spaCy's vocabularies. Texts read from several threads at once score as when
-    read one by one."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from classify.patient_text import _nlp, extract_identifiers
-
-    labels, _ = _nlp()
-    rng = random.Random(23)
-    texts = [
-        f"Patient: Qzx{n}ander Vwq{n}son\nMRN: 88{n:05d}\nRef zq{rng.randrange(10**9)}\n"
-        + generate_document(rng, DOC_TYPES[n % len(DOC_TYPES)])
-        for n in range(40)
-    ]
-
-    def sizes() -> list[int]:
-        return [len(nlp.vocab.strings) for nlp in (classifier.words, classifier.structure, labels)]
-
-    before = sizes()
-    one_by_one = [classifier.predict(text) for text in texts]
-    found = [extract_identifiers(text).mrns for text in texts]
-    assert all(f"88{n:05d}" in mrns for n, mrns in enumerate(found))
-    assert sizes() == before
-    with ThreadPoolExecutor(4) as threads:
-        assert list(threads.map(classifier.predict, texts)) == one_by_one
-        assert list(threads.map(lambda t: extract_identifiers(t).mrns, texts)) == found
