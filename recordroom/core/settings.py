@@ -410,7 +410,14 @@ def load_settings(
     """Defaults, then ``recordroom.toml`` in ``cwd``, then ``RECORDROOM_*`` variables, then
     ``overrides``; relative folders are taken from ``cwd``."""
     environ = os.environ if environ is None else environ
-    cwd = Path.cwd() if cwd is None else cwd
+    if cwd is None:
+        try:
+            cwd = Path.cwd()
+        except FileNotFoundError as exc:
+            raise ConfigurationError(
+                "the current folder was deleted while recordroom was started in it; "
+                f"run it from an existing folder (the one with {TOML_NAME}, if there is one)"
+            ) from exc
     layers: tuple[tuple[Origin, dict[str, Any]], ...] = (
         ("file", _read_toml(cwd / TOML_NAME)),
         ("environment", _EnvironmentSource(environ)()),

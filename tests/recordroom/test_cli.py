@@ -188,6 +188,20 @@ def test_search_pages_and_filters_by_date_and_review(
     assert exit_.value.code == 2 and "not a date" in capsys.readouterr().err
 
 
+def test_started_in_a_deleted_folder_it_says_so_in_a_line(tmp_path: Path) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    check = (
+        "import os\nfrom recordroom.cli import main\n"
+        f"os.chdir({str(gone)!r})\nos.rmdir({str(gone)!r})\n"
+        "raise SystemExit(main(['settings']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.startswith("recordroom: the current folder was deleted")
+
+
 def test_settings_shows_each_value_and_its_origin(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
