@@ -22,12 +22,13 @@ from __future__ import annotations
 import json
 import math
 import re
+import threading
 from pathlib import Path
 from typing import Any
 
 from classify.faxheader import COVER_TYPE, content_below_header
 from classify.rules import RULE_CONFIDENCE, normalise, rule_doc_type
-from classify.spacy_import import import_spacy
+from classify.spacy_import import import_spacy, outgrown
 from recordroom.core import DOC_TYPES, ClassifierError
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -345,9 +346,12 @@ def combine(words: dict[str, float], structure: dict[str, float]) -> dict[str, f
 class SpacyDocTypeClassifier:
     """``DocTypeClassifier``: rules first, then the two trained spaCy text classifiers."""
 
-    def __init__(self, words: Any, structure: Any) -> None:
+    def __init__(self, words: Any, structure: Any, model_dir: Path | None = None) -> None:
         self._words = words
         self._structure = structure
+        self._model_dir = model_dir  # loaded again from there when outgrown
+        self._loaded_with = (len(words.vocab.strings), len(structure.vocab.strings))
+        self._reloading = threading.Lock()
 
     @classmethod
     def load(cls, model_dir: Path = MODEL_DIR) -> SpacyDocTypeClassifier:
@@ -355,7 +359,7 @@ class SpacyDocTypeClassifier:
         structure = _load_pipeline(
             model_dir / STRUCTURE_DIR_NAME, model_dir, words_between_spaces=True
         )
-        return cls(words, structure)
+        return cls(words, structure, model_dir)
 
     @property
     def words(self) -> Any:
@@ -369,7 +373,27 @@ class SpacyDocTypeClassifier:
         """Each model's own scores: (words, structure)."""
         words = self._words(model_text(text)).cats
         structure = self._structure(structure_text(text)).cats
+        self._reload_if_outgrown()
         return dict(words), dict(structure)
+
+    def _outgrown(self) -> bool:
+        return self._model_dir is not None and (
+            outgrown(self._words.vocab, self._loaded_with[0])
+            or outgrown(self._structure.vocab, self._loaded_with[1])
+        )
+
+    def _reload_if_outgrown(self) -> None:
+        """Both models loaded again once their vocabularies grew too much
+        (``spacy_import.VOCABULARY_GROWTH``); texts being read meanwhile finish with the old."""
+        if not self._outgrown() or not self._reloading.acquire(blocking=False):
+            return
+        try:
+            if self._outgrown() and self._model_dir is not None:
+                fresh = type(self).load(self._model_dir)
+                self._words, self._structure = fresh._words, fresh._structure
+                self._loaded_with = fresh._loaded_with
+        finally:
+            self._reloading.release()
 
     def scores(self, text: str) -> dict[str, float]:
         """The combined probability for every document type (rules not applied)."""

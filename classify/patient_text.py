@@ -26,7 +26,7 @@ from classify.names import (
 )
 from classify.patient_dates import FoundDate, parse_dates
 from classify.registry import normalise_phone
-from classify.spacy_import import import_spacy
+from classify.spacy_import import import_spacy, outgrown
 from recordroom.core.once import built_once
 from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS
 
@@ -337,7 +337,7 @@ def _nlp() -> Any:
         for phrase in phrases:
             rule = f"{kind}!" if phrase.endswith("!") else kind
             matcher.add(rule, _phrase_docs(nlp, _label_text(phrase.rstrip("!"))))
-    return nlp, matcher
+    return nlp, matcher, len(nlp.vocab.strings)
 
 
 def _phrase_docs(nlp: Any, phrase: str) -> list[Any]:
@@ -505,7 +505,9 @@ def _scanned_text(text: str) -> str:
 
 
 def _find_labels(text: str) -> list[_Label]:
-    nlp, matcher = _nlp()
+    nlp, matcher, loaded_with = _nlp()
+    if outgrown(nlp.vocab, loaded_with):
+        _nlp.forget()  # built again for the next text (``spacy_import.VOCABULARY_GROWTH``)
     text = _label_text(text)
     doc = nlp.make_doc(text)
     found: list[_Label] = []

@@ -52,3 +52,17 @@ def import_spacy() -> Any:
     import spacy
 
     return spacy
+
+
+# spaCy keeps every new word it reads (names, numbers, dates: many of a page's words) in its
+# vocabulary for the life of the process, some 400 bytes each, and a watcher lives for months.
+# A pipeline whose vocabulary grew by this many words since it was loaded is loaded again (a
+# quarter of a CPU second, every few thousand documents). spaCy's memory zones would drop them
+# after each text, but inside a zone its tokenizer caches nothing: the patient labels took 11
+# times as long.
+VOCABULARY_GROWTH = 50_000
+
+
+def outgrown(vocab: Any, loaded_with: int) -> bool:
+    """Whether ``vocab`` holds ``VOCABULARY_GROWTH`` more words than it was loaded with."""
+    return len(vocab.strings) - loaded_with > VOCABULARY_GROWTH

@@ -17,7 +17,7 @@ from typing import Generic, TypeVar
 Value = TypeVar("Value")
 
 
-class _Once(Generic[Value]):
+class BuiltOnce(Generic[Value]):
     def __init__(self, build: Callable[[], Value]) -> None:
         self._build = build
         self._lock = threading.Lock()
@@ -31,8 +31,13 @@ class _Once(Generic[Value]):
                     self._built.append(self._build())
         return self._built[0]
 
+    def forget(self) -> None:
+        """The next caller builds the value again (callers holding the old one keep it)."""
+        with self._lock:
+            self._built.clear()
 
-def built_once(build: Callable[[], Value]) -> Callable[[], Value]:
+
+def built_once(build: Callable[[], Value]) -> BuiltOnce[Value]:
     """``build()``'s value, built by the first caller; callers meanwhile wait for it. A build
     that raises is tried again by the next caller."""
-    return _Once(build)
+    return BuiltOnce(build)

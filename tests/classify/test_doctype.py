@@ -215,3 +215,34 @@ def test_combined_scores_are_a_distribution() -> None:
     assert max(scores, key=lambda label: scores[label]) == "progress_note"
     # The structure model speaks only among note kinds: a form's share comes from the words.
     assert abs(scores["authorization"] - 0.1) < 1e-9
+
+
+def test_vocabularies_grown_by_reading_are_loaded_again_and_read_alike(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A watcher reads for months, and spaCy keeps every new word it reads. Past
+    ``VOCABULARY_GROWTH`` new words a pipeline is loaded again: memory stays bounded, and texts
+    are typed and their labels found as by pipelines loaded fresh."""
+    import classify.spacy_import
+    from classify import patient_text
+
+    monkeypatch.setattr(classify.spacy_import, "VOCABULARY_GROWTH", 40)
+    reading = SpacyDocTypeClassifier.load()
+    fresh = SpacyDocTypeClassifier.load()
+    rng = random.Random(29)
+    texts = [
+        f"Patient: Qzx{n}ander Vwq{n}son\nMRN: 88{n:05d}\nRef zq{rng.randrange(10**9)}\n"
+        + generate_document(rng, DOC_TYPES[n % len(DOC_TYPES)])
+        for n in range(30)
+    ]
+    first_words, first_labels = reading.words, patient_text._nlp()[0]
+    loaded = {"words": len(fresh.words.vocab.strings), "labels": patient_text._nlp()[2]}
+    seen: dict[str, set[int]] = {"words": set(), "labels": set()}
+    for n, text in enumerate(texts):
+        assert reading.predict(text) == fresh.predict(text)
+        assert f"88{n:05d}" in patient_text.extract_identifiers(text).mrns
+        for name, nlp in (("words", reading.words), ("labels", patient_text._nlp()[0])):
+            seen[name].add(id(nlp))
+            assert len(nlp.vocab.strings) <= loaded[name] + 40 + 1000  # one text's new words
+    assert reading.words is not first_words and len(seen["words"]) > 2
+    assert patient_text._nlp()[0] is not first_labels and len(seen["labels"]) > 2

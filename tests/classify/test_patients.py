@@ -379,7 +379,7 @@ def test_the_label_tokenizer_is_english_splitting_colons_and_hashes() -> None:
     english: Any = spacy.blank("en")
     infixes = [*english.Defaults.infixes, r"[:#]"]
     english.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
-    labels, _ = patient_text._nlp()
+    labels, _, _ = patient_text._nlp()
     rng = random.Random(11)
     texts = [generate_document(rng, DOC_TYPES[n % len(DOC_TYPES)]) for n in range(120)]
     texts.append("Pt#: 4471 MRN:88-1 D.O.B.:01/02/60 Dr. O'Neil's pt. e.g. a.m. St. Jan. No.:5")

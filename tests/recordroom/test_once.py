@@ -48,3 +48,16 @@ def test_a_failed_build_is_tried_again() -> None:
     assert flaky() == "ready"
     assert flaky() == "ready"
     assert len(attempts) == 2
+
+
+def test_a_forgotten_value_is_built_again_and_its_holders_keep_theirs() -> None:
+    @built_once
+    def pipeline() -> list[int]:
+        return [1]
+
+    first = pipeline()
+    assert pipeline() is first
+    pipeline.forget()
+    second = pipeline()
+    assert second is not first and second == first == [1]
+    assert pipeline() is second
