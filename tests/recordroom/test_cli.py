@@ -315,6 +315,8 @@ def test_ingest_starts_its_ocr_workers_before_importing_the_rest(tmp_path: Path)
         "RECORDROOM_HOME": str(tmp_path / "var"),
         "RECORDROOM_INBOX": str(inbox),
         "RECORDROOM_OCR_WORKERS": "2",
+        # "Being written" however long the reads before take on a busy machine.
+        "RECORDROOM_SETTLE_SECONDS": "600",
     }
     done = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, env=env, cwd=tmp_path
