@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import logging
 import os
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from audit.chain import canonical, sha256_hex
 from audit.events import iso_utc
 from audit.models import CHECKPOINTS, CHECKPOINTS_HEAD, EVENTS, HEADS
 from recordroom.core import ConfigurationError, ObjectStore, StorageError
+from recordroom.core.private import PRIVATE_DIR, create_private
 from recordroom.core.protocols import RetainingObjectStore
 from recordroom.core.sql import utcnow
 
@@ -47,22 +47,14 @@ def create_key(path: Path) -> Ed25519PrivateKey:
     The key is written beside ``path`` and linked into place whole, so a process starting at the
     same moment never reads half a key."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(path.parent, 0o700)
+    os.chmod(path.parent, PRIVATE_DIR)
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    fd, written = tempfile.mkstemp(dir=path.parent, prefix=".new-key-")  # mode 0600
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.link(written, path)
-    finally:
-        os.unlink(written)
+    create_private(path, pem)
     return key
 
 

@@ -8,6 +8,7 @@ import contextlib
 import os
 import shutil
 import stat
+import tempfile
 from pathlib import Path
 
 from recordroom.core.files import fsync_dir
@@ -48,15 +49,32 @@ def write_private(path: Path, data: bytes) -> None:
     temp.unlink(missing_ok=True)
     fd = open_private(temp)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+        _write_durably(fd, data)
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def create_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new 0600 file ``path``, never replacing one (``FileExistsError``).
+    The file is written beside ``path`` and linked into place whole: processes or threads
+    creating it at the same moment never read half of it, and only one of them creates it."""
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # 0600
+    try:
+        _write_durably(fd, data)
+        os.link(temp, path)
+    finally:
+        os.unlink(temp)
+    fsync_dir(path.parent)
+
+
+def _write_durably(fd: int, data: bytes) -> None:
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def copy_private(source: Path, target: Path) -> None:
