@@ -7,12 +7,11 @@ the engine goes on to ``recordroom.wiring.open_context``, which closes it."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from intake.burst import files_at_once
-from intake.files import inbox_files
+from intake.files import SettleTracker, inbox_files
 from ocr import TesseractEngine
 from recordroom.core.settings import Settings
 
@@ -32,13 +31,4 @@ def start_engine(settings: Settings, read_ahead: Sequence[Path] = ()) -> Tessera
 def inbox_backlog(settings: Settings) -> list[Path]:
     """The files a watcher starting now finds waiting in the inbox, oldest first as it takes
     them: those untouched for the settle time (one still being written is not read)."""
-    settled_before = time.time() - settings.settle_seconds
-    waiting: list[tuple[int, Path]] = []
-    for path in inbox_files(settings.inbox):
-        try:
-            written = path.lstat().st_mtime_ns
-        except OSError:
-            continue  # taken or removed meanwhile
-        if written / 1e9 <= settled_before:
-            waiting.append((written, path))
-    return [path for _, path in sorted(waiting)]
+    return SettleTracker(settings.settle_seconds).ready(inbox_files(settings.inbox))
