@@ -23,9 +23,6 @@ import contextlib
 import datetime as dt
 import logging
 import math
-import os
-import shutil
-import tempfile
 import threading
 import uuid
 from collections.abc import Iterator, Sequence
@@ -60,7 +57,7 @@ from recordroom.core.files import check_size
 from recordroom.core.hashing import file_sha256
 from recordroom.core.keys import derivative_key, original_key
 from recordroom.core.models import RESENT_REASON
-from recordroom.core.private import make_private_dir, sweep_work_dirs
+from recordroom.core.private import scratch_dir, sweep_work_dirs
 from recordroom.core.settings import Settings
 
 log = logging.getLogger("recordroom.intake")
@@ -309,10 +306,7 @@ class Pipeline:
     def _private_copy(self, job: Job) -> Iterator[Path]:
         """The job's original, read from the store into a private folder under the home (named
         after this process, so a later start can sweep what a killed one left)."""
-        work_dir = make_private_dir(self.settings.work_dir)
-        prefix = f"{JOB_COPY_PREFIX}{os.getpid()}-"
-        folder = Path(tempfile.mkdtemp(prefix=prefix, dir=work_dir))
-        try:
+        with scratch_dir(self.settings.work_dir, JOB_COPY_PREFIX) as folder:
             path = folder / (Path(job.source_name).name or "unnamed")
             path.write_bytes(self.store.get(job.original_key or ""))
             if file_sha256(path) != job.sha256:
@@ -321,8 +315,6 @@ class Pipeline:
                     "its SHA-256; run `recordroom storage verify`"
                 )
             yield path
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
     def _file_failed(self, job: Job, path: Path, error: OcrFailedOnFileError) -> IngestOutcome:
         """The OCR engine crashed or timed out on this file: count it; quarantine the file once

@@ -15,7 +15,6 @@ import logging
 import multiprocessing
 import os
 import shutil
-import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -34,7 +33,7 @@ from ocr.sniff import PDF, READABLE, sniff_media_type
 from recordroom.core import OcrFailedOnFileError, OcrResult, Page, QuarantineError
 from recordroom.core.files import check_size, not_a_plain_file
 from recordroom.core.hashing import file_sha256
-from recordroom.core.private import make_private_dir, sweep_work_dirs
+from recordroom.core.private import scratch_dir, sweep_work_dirs
 from recordroom.core.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -164,10 +163,8 @@ class TesseractEngine:
     def _read_one_ahead(self, path: Path, sha256: str, read: Future[OcrResult | None]) -> None:
         result = None
         try:
-            work_dir = make_private_dir(self._settings.work_dir)
-            prefix = f"recordroom-ocr-{os.getpid()}-ahead-"
-            with tempfile.TemporaryDirectory(prefix=prefix, dir=work_dir) as folder:
-                copy = Path(folder) / path.name
+            with scratch_dir(self._settings.work_dir) as folder:
+                copy = folder / path.name
                 shutil.copyfile(path, copy)
                 if file_sha256(copy) == sha256:
                     result = self._extract(copy, make_searchable_pdf=True)

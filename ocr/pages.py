@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +14,7 @@ from PIL import Image
 from ocr import images, orientation, pdf, tesseract
 from ocr.images import PageImage
 from recordroom.core import Page
-from recordroom.core.private import make_private_dir
+from recordroom.core.private import scratch_dir
 
 log = logging.getLogger(__name__)
 
@@ -104,11 +102,8 @@ def ocr_page(job: PageJob) -> PageOutcome:
     """Read one page. Raises the ``recordroom.core`` errors."""
     started = time.perf_counter()
     cleaned = images.clean(load(job))
-    # Page images and text are PHI: their scratch folder is private, named after this process
-    # so that a folder a killed process left behind can be told from one in use and swept.
-    work_dir = None if job.options.work_dir is None else make_private_dir(job.options.work_dir)
-    with tempfile.TemporaryDirectory(prefix=f"recordroom-ocr-{os.getpid()}-", dir=work_dir) as tmp:
-        workdir = Path(tmp)
+    # Page images and text are PHI: their scratch folder is private.
+    with scratch_dir(job.options.work_dir) as workdir:
         reading, rotation = _upright(_recognise(cleaned, workdir, "page", job), workdir, job)
     page, result = reading.page, reading.result
     blank = result.words == 0 and images.ink_share(page.image) < BLANK_INK_SHARE

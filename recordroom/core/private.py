@@ -9,6 +9,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from recordroom.core.files import fsync_dir
@@ -102,7 +103,23 @@ def readable_by_others(path: Path) -> bool:
     return bool(stat.S_IMODE(mode) & 0o007)
 
 
-def sweep_work_dirs(work_dir: Path, prefix: str = "recordroom-ocr-") -> int:
+OCR_SCRATCH_PREFIX = "recordroom-ocr-"  # under the work folder: page images and text being read
+
+
+@contextlib.contextmanager
+def scratch_dir(work_dir: Path | None, prefix: str = OCR_SCRATCH_PREFIX) -> Iterator[Path]:
+    """A private scratch folder in ``work_dir`` (the system's when None), removed afterwards. It
+    is named ``PREFIX<pid>-…`` after this process, so that ``sweep_work_dirs`` tells a folder a
+    killed process left behind from one in use."""
+    folder = None if work_dir is None else make_private_dir(work_dir)
+    # Left behind only if it cannot be removed; the next start sweeps it.
+    with tempfile.TemporaryDirectory(
+        prefix=f"{prefix}{os.getpid()}-", dir=folder, ignore_cleanup_errors=True
+    ) as scratch:
+        yield Path(scratch)
+
+
+def sweep_work_dirs(work_dir: Path, prefix: str = OCR_SCRATCH_PREFIX) -> int:
     """Remove scratch folders (``PREFIX<pid>-…``) left by processes that no longer run, e.g.
     killed mid-page; returns how many were removed. Folders of live processes are kept."""
     if not work_dir.is_dir():
