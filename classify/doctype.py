@@ -28,7 +28,12 @@ from typing import Any
 
 from classify.faxheader import COVER_TYPE, content_below_header
 from classify.rules import RULE_CONFIDENCE, normalise, rule_doc_type
-from classify.spacy_import import import_spacy, outgrown
+from classify.spacy_import import (
+    cacheable_exceptions,
+    cacheable_tokenizer,
+    import_spacy,
+    outgrown,
+)
 from recordroom.core import DOC_TYPES, ClassifierError
 
 MODEL_DIR = Path(__file__).parent / "model"
@@ -300,6 +305,23 @@ def _words_between_spaces() -> Any:
     return lambda nlp: WordsBetweenSpaces(nlp.vocab)
 
 
+CACHEABLE_TOKENIZER = "recordroom.cacheable_tokenizer.v1"
+
+
+def _cacheable_tokenizer() -> Any:
+    return cacheable_tokenizer
+
+
+def _same_tokenizer(tokenizer: Any, saved: bytes) -> bool:
+    """Whether ``tokenizer`` is the saved one but for the special cases it leaves out."""
+    import srsly
+
+    built = srsly.msgpack_loads(tokenizer.to_bytes(exclude=["vocab"]))
+    stored = srsly.msgpack_loads(saved)
+    stored["exceptions"] = cacheable_exceptions(stored.get("exceptions", {}))
+    return bool(built == stored)
+
+
 def _load_pipeline(path: Path, model_dir: Path, *, words_between_spaces: bool = False) -> Any:
     spacy = import_spacy()
 
@@ -314,12 +336,16 @@ def _load_pipeline(path: Path, model_dir: Path, *, words_between_spaces: bool = 
             tokenizer = {"nlp": {"tokenizer": {"@tokenizers": WORDS_BETWEEN_SPACES}}}
             return spacy.load(path, exclude=["tokenizer"], config=tokenizer)
         # The saved tokenizer is spaCy's English one, as the config builds it again: reading it
-        # back rebuilds every rule a second time (a quarter of a second a model). It is read
-        # only where it differs from the one the config built.
-        nlp: Any = spacy.load(path, exclude=["tokenizer"])
+        # back rebuilds every rule a second time (a quarter of a second a model). It is built
+        # without the special cases that stop its cache (``cacheable_tokenizer``), and the saved
+        # one is read only where it differs otherwise.
+        spacy.registry.tokenizers.register(CACHEABLE_TOKENIZER, func=_cacheable_tokenizer)
+        cacheable = {"nlp": {"tokenizer": {"@tokenizers": CACHEABLE_TOKENIZER}}}
+        nlp: Any = spacy.load(path, exclude=["tokenizer"], config=cacheable)
         saved = (path / "tokenizer").read_bytes()
-        if nlp.tokenizer.to_bytes(exclude=["vocab"]) != saved:
+        if not _same_tokenizer(nlp.tokenizer, saved):
             nlp.tokenizer.from_bytes(saved, exclude=["vocab"])
+            nlp.tokenizer.rules = cacheable_exceptions(nlp.tokenizer.rules)
         return nlp
     except (OSError, ValueError) as exc:
         raise ClassifierError(

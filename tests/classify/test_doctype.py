@@ -15,9 +15,11 @@ from classify.doctype import (
     STRUCTURE_DIR_NAME,
     SpacyDocTypeClassifier,
     combine,
+    model_text,
     read_training_record,
     structure_text,
 )
+from classify.spacy_import import RESTATED_SPECIAL_CASES
 from recordroom.core import DOC_TYPES, ClassifierError
 from training.corpora import (
     DATA_DIR,
@@ -88,6 +90,34 @@ def test_each_model_reads_text_with_the_tokenizer_it_was_saved_with(tmp_path: Pa
     words = SpacyDocTypeClassifier.load(custom).words
     assert [t.text for t in words.make_doc("recordroom")] == ["record", "room"]
     assert [t.text for t in shipped.words.make_doc("recordroom")] == ["recordroom"]
+
+
+def test_the_words_model_reads_the_tokens_its_saved_tokenizer_makes_of_every_text() -> None:
+    """The words model's tokenizer leaves out the special cases that stop spaCy's cache for the
+    rest of a text (``spacy_import.RESTATED_SPECIAL_CASES``: a lone space, tab or line break); the
+    tokenizer saved with the model makes the very same tokens of what the model reads of every
+    training and test document and of generated ones, and the scores are the same."""
+    import spacy
+
+    shipped = SpacyDocTypeClassifier.load().words
+    whole: Any = spacy.load(MODEL_DIR / PIPELINE_DIR_NAME)  # the English tokenizer, from disk
+    assert set(whole.tokenizer.rules) >= RESTATED_SPECIAL_CASES
+    assert not RESTATED_SPECIAL_CASES & set(shipped.tokenizer.rules)
+    notes, forms = load_mtsamples(), load_forms()
+    examples = [*notes.train, *notes.test, *forms.train, *forms.test, *load_paperwork()]
+    rng = random.Random(5)
+    texts = [model_text(example.text) for example in examples]
+    texts += [model_text(generate_document(rng, DOC_TYPES[n % len(DOC_TYPES)])) for n in range(200)]
+    texts += ["\n", " ", "\t", "a\n\nb", "a \n b", "\t\tx", "x  y", "a\u00a0b", " \n", "x\r\ny\n"]
+    texts += ["Dr.  Smith's pt.\n\tf/u  in 2 wks\n \n(re: BP 120/80)  \t e.g. a.m.\n"]
+
+    def tokens(doc: Any) -> list[tuple[str, str, str]]:
+        return [(t.text, t.norm_, t.whitespace_) for t in doc]
+
+    for text in texts:
+        assert tokens(shipped.make_doc(text)) == tokens(whole.make_doc(text))
+    for text in texts[::40]:
+        assert shipped(text).cats == pytest.approx(whole(text).cats)
 
 
 def test_the_structure_model_reads_the_words_its_english_tokenizer_made_of_every_text() -> None:
