@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
-from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 from ocr.images import PageImage
 from ocr.messages import corrupt_pdf, encrypted, no_pages, too_many_pages, too_many_pixels
@@ -46,8 +44,15 @@ def check_complete(path: Path, name: str) -> None:
         raise corrupt_pdf(name)
 
 
+# pypdf (a tenth of a CPU second to import, with the cryptography it loads) is imported only for a
+# PDF that pdfium refused: every other file is read without it.
+
+
 def _has_no_pages(path: Path) -> bool:
     """pdfium refuses a PDF with an empty page tree without saying why; pypdf can tell."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         return len(PdfReader(path).pages) == 0
     except (PdfReadError, ValueError, KeyError, TypeError):
@@ -55,6 +60,9 @@ def _has_no_pages(path: Path) -> bool:
 
 
 def _is_encrypted(path: Path) -> bool:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
     try:
         return PdfReader(path).is_encrypted
     except (PdfReadError, ValueError, KeyError, TypeError):

@@ -7,12 +7,13 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
-from pypdf import PdfReader, PdfWriter
-
 
 def merge_pages(pages: Sequence[bytes | int], original: Path | None) -> bytes:
     """One PDF from ``pages``: bytes are a one-page PDF made by tesseract, an int is the index of
-    a page to copy from ``original``."""
+    a page to copy from ``original``. (pypdf is imported here, at the first searchable PDF: a
+    process that reads only text layers never needs it.)"""
+    from pypdf import PdfReader, PdfWriter
+
     writer = PdfWriter()
     source = PdfReader(original) if original is not None else None
     if source is not None and source.is_encrypted:

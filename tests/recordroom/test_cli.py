@@ -228,6 +228,7 @@ def test_ocr_does_not_load_spacy(home: Path) -> None:
         f"assert main(['ocr', {str(page)!r}]) == 0\n"
         "assert 'spacy' not in sys.modules, 'recordroom ocr loaded spaCy'\n"
         "assert 'pdfplumber' not in sys.modules, 'a real text layer needs no pdfplumber'\n"
+        "assert 'pypdf' not in sys.modules, 'a real text layer needs no pypdf'\n"
     )
     done = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
