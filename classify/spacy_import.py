@@ -73,7 +73,7 @@ def outgrown(vocab: Any, loaded_with: int) -> bool:
 # what it does with them anyway: one token of the same text. But once any special case has matched
 # in a text, the tokenizer caches nothing more of that text (spaCy issue 1250), and nearly every
 # page has a line break: each further word was split again by the prefix, suffix and infix
-# patterns, 2.2 ms for a page of 250 words instead of 0.05 ms from the cache. These three are left
+# patterns, 2.2 ms for a page of 250 words instead of 0.1 ms from the cache. These three are left
 # out; every other special case (a lone no-break space among them) stays.
 RESTATED_SPECIAL_CASES = frozenset({" ", "\t", "\n"})
 
