@@ -26,7 +26,7 @@ from classify.names import (
 )
 from classify.patient_dates import FoundDate, parse_dates
 from classify.registry import normalise_phone
-from classify.spacy_import import cacheable_exceptions, import_spacy, outgrown
+from classify.spacy_import import cacheable_defaults, import_spacy, outgrown
 from recordroom.core.once import built_once
 from recordroom.core.text import DIGITS_AS_LETTERS, LETTERS_AS_DIGITS
 
@@ -329,14 +329,7 @@ def _nlp() -> Any:
     # English with the extra infixes from the start: setting them on a built tokenizer loads its
     # 2,700 special cases a second time. Without the special cases that stop its cache
     # (``spacy_import.RESTATED_SPECIAL_CASES``).
-    defaults = type(
-        "Defaults",
-        (English.Defaults,),
-        {
-            "infixes": [*English.Defaults.infixes, r"[:#]"],
-            "tokenizer_exceptions": cacheable_exceptions(English.Defaults.tokenizer_exceptions),
-        },
-    )
+    defaults = cacheable_defaults(English.Defaults, infixes=[*English.Defaults.infixes, r"[:#]"])
     nlp: Any = type("LabelEnglish", (English,), {"Defaults": defaults})()
     matcher = PhraseMatcher(nlp.vocab, attr="ORTH")
     for kind, phrases in _LABELS.items():

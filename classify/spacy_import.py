@@ -85,19 +85,16 @@ def cacheable_exceptions(exceptions: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def cacheable_tokenizer(nlp: Any) -> Any:
-    """The tokenizer ``spacy.Tokenizer.v1`` builds for ``nlp``'s language, without
-    ``RESTATED_SPECIAL_CASES``: the same tokens, and its cache kept filling."""
-    from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+def cacheable_defaults(defaults: Any, **overrides: Any) -> type:
+    """A language's ``Defaults`` without ``RESTATED_SPECIAL_CASES`` among its special cases, and
+    with ``overrides`` (``infixes=[…]``): a tokenizer built from them has its cache kept filling."""
+    exceptions = cacheable_exceptions(defaults.tokenizer_exceptions)
+    return type("Defaults", (defaults,), {"tokenizer_exceptions": exceptions, **overrides})
 
-    defaults = nlp.Defaults
-    return Tokenizer(
-        nlp.vocab,
-        rules=cacheable_exceptions(defaults.tokenizer_exceptions),
-        prefix_search=compile_prefix_regex(defaults.prefixes).search if defaults.prefixes else None,
-        suffix_search=compile_suffix_regex(defaults.suffixes).search if defaults.suffixes else None,
-        infix_finditer=compile_infix_regex(defaults.infixes).finditer if defaults.infixes else None,
-        token_match=defaults.token_match,
-        url_match=defaults.url_match,
-    )
+
+def cacheable_tokenizer(nlp: Any) -> Any:
+    """The tokenizer spaCy's own ``spacy.Tokenizer.v1`` builds for ``nlp``, from
+    ``cacheable_defaults`` of its language: the same tokens, and its cache kept filling."""
+    spacy = import_spacy()
+    build = spacy.util.registry.get("tokenizers", "spacy.Tokenizer.v1")()
+    return build(types.SimpleNamespace(vocab=nlp.vocab, Defaults=cacheable_defaults(nlp.Defaults)))
