@@ -3,7 +3,7 @@
 check the file → plan its pages (text layer or OCR) → OCR the pages in parallel → assemble the
 result and the searchable PDF. Each worker process of the pool loads tesseract once (through
 tesserocr, or the command as a fallback: ``ocr.tesseract``) and reads every page it is given with
-it. A long-running caller (``watch``, ``serve``, ``ingest``) calls ``start()`` so the workers load
+it. A long-running caller (``watch``, ``serve``, ``ingest``) calls ``start()`` so the workers start
 while it gets ready and every file, one page or many, shares the pool; a one-off ``ocr`` of a
 one-page scan or a born-digital PDF never pays the pool's start-up. The workers end with the
 process that started them, even when it is killed (``ocr.workers``).
@@ -109,22 +109,29 @@ class TesseractEngine:
 
     @property
     def started(self) -> bool:
-        """Whether ``start()`` was called: the workers load, and every page goes to them."""
+        """Whether ``start()`` was called: the workers start, and every page goes to them."""
         return self._warm
 
-    def start(self) -> None:
-        """Start the worker processes in the background, each loading tesseract, and send every
-        later page to them: the first file finds the engine loaded."""
+    def start(self, *, load_engine: bool = True) -> None:
+        """Start the worker processes in the background and send every later page to them.
+
+        With ``load_engine`` each worker loads tesseract at once, so the first fax to arrive
+        finds it loaded. Without, when the first files are already being read, each worker loads
+        it at its first page that needs OCR: born-digital PDFs never do, and loading costs a
+        fifth of a CPU second a worker. The first call decides."""
         self._warm = True
         if self._settings.ocr_worker_count > 1 and self._warming is None:
-            self._warming = threading.Thread(target=self._start_workers, name="ocr-start")
+            self._warming = threading.Thread(
+                target=self._start_workers, args=(load_engine,), name="ocr-start"
+            )
             self._warming.start()
 
-    def _start_workers(self) -> None:
+    def _start_workers(self, load_engine: bool) -> None:
         executor = self._executor()
         # The pool starts a worker for each task waiting when no worker is idle.
+        config = self._engine if load_engine else None
         for future in [
-            executor.submit(tesseract.prepare_worker, self._engine)
+            executor.submit(tesseract.prepare_worker, config)
             for _ in range(self._settings.ocr_worker_count)
         ]:
             future.result()
@@ -151,7 +158,7 @@ class TesseractEngine:
                 continue  # gone, unreadable, empty or too big: intake will say so when it takes it
         if not files:
             return
-        self.start()
+        self.start(load_engine=False)
         with self._read_ahead_lock:
             if self._reading_ahead is None:
                 self._reading_ahead = ThreadPoolExecutor(len(files), thread_name_prefix="ahead")
@@ -331,6 +338,6 @@ class TesseractEngine:
                 max_workers=self._settings.ocr_worker_count,
                 mp_context=context,
                 initializer=workers.start_worker,
-                initargs=(self._engine, os.getpid()),
+                initargs=(os.getpid(),),
             )
         return self._pool

@@ -163,10 +163,12 @@ def page_reader(config: EngineConfig) -> PageReader:
     return reader
 
 
-def prepare_worker(config: EngineConfig) -> None:
-    """A pool worker's start: the engine loaded before any page. (tesserocr's libtesseract is
-    built without OpenMP, so it runs one thread, as the command does with OMP_THREAD_LIMIT=1.)"""
-    page_reader(config)
+def prepare_worker(config: EngineConfig | None) -> None:
+    """A pool worker's first task: the engine for ``config`` loaded before any page (none for
+    ``None``: the task only starts the worker). tesserocr's libtesseract is built without OpenMP,
+    so it runs one thread, as the command does with OMP_THREAD_LIMIT=1."""
+    if config is not None:
+        page_reader(config)
 
 
 @dataclass(frozen=True, slots=True)

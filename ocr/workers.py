@@ -26,19 +26,18 @@ import sys
 import threading
 import time
 
-from ocr import tesseract
 from recordroom.core.private import process_alive
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 POLL_SECONDS = 0.5  # how often a worker without a pidfd looks for its caller
 
 
-def start_worker(config: tesseract.EngineConfig, caller: int) -> None:
-    """A pool worker's initializer: tie the worker to ``caller`` (the pid that started the
-    pool), then load the engine before any page."""
+def start_worker(caller: int) -> None:
+    """A pool worker's initializer: tie the worker to ``caller`` (the pid that started the pool).
+    The worker loads tesseract when ``TesseractEngine.start`` asks it to, else at its first page
+    that needs OCR (``tesseract.page_reader``)."""
     die_with_parent()
     follow(caller)
-    tesseract.prepare_worker(config)
 
 
 def die_with_parent() -> None:

@@ -218,8 +218,8 @@ class Context:
 
     def pipeline_for(self, actor: Actor) -> Pipeline:
         """The pipeline that stores files for ``actor`` (``ingest``, ``watch``, ``serve``): each
-        file's documents and their ``document.create`` event commit together. The OCR workers load
-        tesseract and the classifier loads while the database opens and the first pages are read."""
+        file's documents and their ``document.create`` event commit together. The OCR workers start
+        and the classifier loads while the database opens and the first pages are read."""
         self.engine.start()  # first: the workers start while the store and database open
         trail = self.audit
         classifier = self.classifier_loading

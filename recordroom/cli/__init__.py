@@ -123,9 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _start_reading_pages(words: Sequence[str]) -> tuple[Settings, TesseractEngine] | None:
     """For the commands that read pages from their first moment (``READS_PAGES``): the settings,
     and the OCR engine with its workers starting, before the rest of recordroom is imported. Its
-    worker processes then load tesseract on the other cores while this one imports the database,
-    the stores and the classifier; meanwhile they read ``ingest``'s first files, or those a
-    watcher finds waiting in the inbox (a file found already stored was then read for nothing).
+    worker processes then read ``ingest``'s first files, or those a watcher finds waiting in the
+    inbox, on the other cores while this one imports the database, the stores and the classifier
+    (a file found already stored was then read for nothing); with none waiting, they load
+    tesseract.
     None for any other command, for ``--help``, or when the settings or the engine are wrong
     (the ordinary path reports it, after checking the words)."""
     command = _command_word(words)

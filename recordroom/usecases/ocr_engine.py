@@ -1,9 +1,10 @@
 """The OCR engine started ahead of everything else, for the commands that read pages from their
-first moment (``ingest``, ``watch``, ``worker``): its worker processes load tesseract on the other
-cores, and read the first files, while the caller imports the database, the stores and the
-classifier. This module imports only the OCR stage, the settings and intake's light modules (the
-inbox listing, how many files are read at once), so a door can call it before anything heavy;
-the engine goes on to ``recordroom.wiring.open_context``, which closes it."""
+first moment (``ingest``, ``watch``, ``worker``): its worker processes start on the other cores
+and read the first files (with none waiting, they load tesseract) while the caller imports the
+database, the stores and the classifier. This module imports only the OCR stage, the settings
+and intake's light modules (the inbox listing, how many files are read at once), so a door can
+call it before anything heavy; the engine goes on to ``recordroom.wiring.open_context``, which
+closes it."""
 
 from __future__ import annotations
 
@@ -23,8 +24,10 @@ def start_engine(settings: Settings, read_ahead: Sequence[Path] = ()) -> Tessera
     of ``read_ahead`` (``ingest``'s files, or those waiting in a watcher's inbox) at once: as many
     as intake reads at once, enough to keep the workers busy while the caller gets ready."""
     engine = TesseractEngine(settings)
-    engine.start()
-    engine.read_ahead(list(read_ahead)[: files_at_once(settings)])
+    first = list(read_ahead)[: files_at_once(settings)]
+    # With files to read at once, each worker loads tesseract at its first page that needs it.
+    engine.start(load_engine=not first)
+    engine.read_ahead(first)
     return engine
 
 

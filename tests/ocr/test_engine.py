@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pdfplumber
 import pytest
 from PIL import Image
 
-from ocr import TesseractEngine
+from ocr import TesseractEngine, tesseract
 from ocr.quality import character_error_rate
 from recordroom.core import OcrEngine, OcrResult, QuarantineError
 from recordroom.core.settings import Settings
@@ -298,6 +299,39 @@ def test_files_read_ahead_are_not_read_again(
         engine.extract(copy, make_searchable_pdf=False)
         engine.extract(copy)
         assert reads[3:] == ["copy scan.png", "copy scan.png"]
+
+
+def tesseract_loaded_here() -> bool:
+    """Run in a pool worker: whether it has loaded tesseract. Each call holds its worker a
+    moment, so calls sent together are taken by different workers."""
+    time.sleep(0.5)
+    return bool(tesseract._loaded.__dict__.get("readers"))
+
+
+def tesseract_loaded_in_workers(engine: TesseractEngine, workers: int) -> list[bool]:
+    executor = engine._executor()
+    return [f.result() for f in [executor.submit(tesseract_loaded_here) for _ in range(workers)]]
+
+
+def test_workers_load_tesseract_at_start_or_at_their_first_page_that_needs_it(
+    settings: Settings, sample_dir: Path, page: Image.Image
+) -> None:
+    folder = sample_dir / "loading"
+    folder.mkdir()
+    born = write_text_pdf(folder / "born.pdf", [LINES, OTHER_LINES, LINES, OTHER_LINES])
+    scan = write_png(folder / "scan.png", page)
+    # Started to read files at once: a born-digital PDF loads tesseract in no worker.
+    with TesseractEngine(settings) as engine:
+        engine.read_ahead([born])
+        assert_reads(engine.extract(born), 2, OTHER, max_cer=0.0)
+        assert tesseract_loaded_in_workers(engine, settings.ocr_worker_count) == [False, False]
+        # A scan is read: the worker that took its page loaded it then.
+        assert_reads(engine.extract(scan), 1, EXPECTED)
+        assert True in tesseract_loaded_in_workers(engine, settings.ocr_worker_count)
+    # Started with nothing to read yet (a watcher waiting for its first fax): loaded at once.
+    with TesseractEngine(settings) as engine:
+        engine.start()
+        assert True in tesseract_loaded_in_workers(engine, settings.ocr_worker_count)
 
 
 def test_what_was_read_ahead_and_not_taken_is_dropped_once_later_files_come(
