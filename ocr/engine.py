@@ -30,7 +30,13 @@ from PIL import Image
 from ocr import images, messages, pdf, searchable, tesseract, workers
 from ocr.pages import OcrOptions, PageJob, PageOutcome, ocr_page, plan_pdf
 from ocr.sniff import PDF, READABLE, sniff_media_type
-from recordroom.core import OcrFailedOnFileError, OcrResult, Page, QuarantineError
+from recordroom.core import (
+    OcrEngineError,
+    OcrFailedOnFileError,
+    OcrResult,
+    Page,
+    QuarantineError,
+)
 from recordroom.core.files import check_size, not_a_plain_file
 from recordroom.core.hashing import file_sha256
 from recordroom.core.private import scratch_dir, sweep_work_dirs
@@ -130,11 +136,14 @@ class TesseractEngine:
         executor = self._executor()
         # The pool starts a worker for each task waiting when no worker is idle.
         config = self._engine if load_engine else None
-        for future in [
-            executor.submit(tesseract.prepare_worker, config)
-            for _ in range(self._settings.ocr_worker_count)
-        ]:
-            future.result()
+        try:
+            for future in [
+                executor.submit(tesseract.prepare_worker, config)
+                for _ in range(self._settings.ocr_worker_count)
+            ]:
+                future.result()
+        except OcrEngineError as error:  # said again by each page that needs OCR
+            log.error("%s", error)
 
     def read_ahead(self, paths: Sequence[Path]) -> None:
         """Start reading ``paths`` (with their searchable PDF) in the background. From now on, an

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import time
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from PIL import Image
 
 from ocr import TesseractEngine, tesseract
 from ocr.quality import character_error_rate
-from recordroom.core import OcrEngine, OcrResult, QuarantineError
+from recordroom.core import OcrEngine, OcrEngineError, OcrResult, QuarantineError
 from recordroom.core.settings import Settings
 from synthetic.files import (
     SPANISH_LINES,
@@ -332,6 +333,34 @@ def test_workers_load_tesseract_at_start_or_at_their_first_page_that_needs_it(
     with TesseractEngine(settings) as engine:
         engine.start()
         assert True in tesseract_loaded_in_workers(engine, settings.ocr_worker_count)
+
+
+def test_language_packs_tesseract_cannot_load_are_reported_by_the_start_and_by_each_page(
+    tmp_path: Path,
+    sample_dir: Path,
+    page: Image.Image,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    tessdata = tmp_path / "tessdata"
+    tessdata.mkdir()
+    for language in ("eng", "spa"):  # there, but not language packs
+        (tessdata / f"{language}.traineddata").write_bytes(bytes(range(256)) * 20)
+    installed = tesseract.find_tessdata("")
+    assert installed is not None
+    (tessdata / "osd.traineddata").write_bytes((installed / "osd.traineddata").read_bytes())
+    thread_errors: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", thread_errors.append)
+    scan = write_png(sample_dir / "unreadable-packs.png", page)
+    settings = Settings(
+        ocr_workers=2, ocr_engine="tesserocr", ocr_tessdata=str(tessdata), home=tmp_path / "home"
+    )
+    with TesseractEngine(settings) as engine:
+        engine.start()
+        with pytest.raises(OcrEngineError, match=r"could not load the languages eng\+spa"):
+            engine.extract(scan)
+    assert thread_errors == []  # no traceback from the thread that started the workers
+    assert "could not load the languages eng+spa" in caplog.text
 
 
 def test_what_was_read_ahead_and_not_taken_is_dropped_once_later_files_come(
