@@ -692,11 +692,20 @@ def print_accuracy(
     print_table(rows)
 
 
+def print_rounds(walls: dict[str, list[float]]) -> None:
+    """Every round's seconds, row by row: a ratio is only as steady as the rows it divides."""
+    rounds = " · ".join(
+        f"{name} {', '.join(f'{wall:.1f}' for wall in times)}" for name, times in walls.items()
+    )
+    print(f"every round, seconds: {rounds}")
+
+
 def measure(args: argparse.Namespace, folder: Path) -> None:
     corpus = make_corpus(folder, args)
     workers = args.workers
     print(f"corpus: {len(corpus.burst)} files; load {os.getloadavg()[0]:.2f}", flush=True)
     runs: dict[str, Run] = {}
+    walls: dict[str, list[float]] = {}  # every round's, for how much the machine varied
     steps: list[tuple[str, Callable[[], Run]]] = [
         ("command", lambda: run_command(corpus.scanned, workers)),
         ("engine", lambda: run_engine_alone(corpus.scanned, workers)),
@@ -713,6 +722,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
         for name, step in steps:
             print(f"  {name} (round {round_number}) ...", flush=True)
             run = step()
+            walls.setdefault(name, []).append(run.wall)
             if name not in runs or run.wall < runs[name].wall:
                 runs[name] = run
     print("  born-digital, lone fax, error rates ...", flush=True)
@@ -727,6 +737,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     print(f"load at the end {os.getloadavg()[0]:.2f}")
     print()
     print_speed(runs, corpus, workers, args.rounds)
+    print_rounds(walls)
     print()
     print_born(born_command, born_app)
     print()
