@@ -648,12 +648,13 @@ def print_speed(runs: dict[str, Run], corpus: Corpus, workers: int, rounds: int)
     )
 
 
-def print_born(command: Run, app: Run) -> None:
+def print_born(command: Run, app: Run, walls: dict[str, list[float]]) -> None:
     print(
         f"Born-digital, {command.pages} pages through ingest: the command end to end "
         f"{command.wall:.2f} s ({command.rate:.0f} pages/s, start-up included); the pipeline "
         f"alone {app.wall:.2f} s ({app.rate:.0f} pages/s; target >= 100 pages/s)"
     )
+    print_rounds(walls, digits=2)
 
 
 def print_lone(latency: float, ocr_time: float) -> None:
@@ -692,10 +693,11 @@ def print_accuracy(
     print_table(rows)
 
 
-def print_rounds(walls: dict[str, list[float]]) -> None:
+def print_rounds(walls: dict[str, list[float]], digits: int = 1) -> None:
     """Every round's seconds, row by row: a ratio is only as steady as the rows it divides."""
     rounds = " · ".join(
-        f"{name} {', '.join(f'{wall:.1f}' for wall in times)}" for name, times in walls.items()
+        f"{name} {', '.join(f'{wall:.{digits}f}' for wall in times)}"
+        for name, times in walls.items()
     )
     print(f"every round, seconds: {rounds}")
 
@@ -726,11 +728,14 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
             if name not in runs or run.wall < runs[name].wall:
                 runs[name] = run
     print("  born-digital, lone fax, error rates ...", flush=True)
-    born_command, born_app = run_born_digital(corpus, folder, workers)
-    for _ in range(args.rounds - 1):  # the fastest round of each, as for the rows above
-        command, app = run_born_digital(corpus, folder, workers)
-        born_command = min(born_command, command, key=lambda run: run.wall)
-        born_app = min(born_app, app, key=lambda run: run.wall)
+    # The fastest round of each, as for the rows above; every round's seconds are printed too.
+    born_runs = [run_born_digital(corpus, folder, workers) for _ in range(args.rounds)]
+    born_command = min((command for command, _ in born_runs), key=lambda run: run.wall)
+    born_app = min((app for _, app in born_runs), key=lambda run: run.wall)
+    born_walls = {
+        "command": [command.wall for command, _ in born_runs],
+        "pipeline": [app.wall for _, app in born_runs],
+    }
     latency, ocr_time = run_lone_fax(corpus, folder, workers)
     before = extract_errors(corpus, workers, "pytesseract")
     after = extract_errors(corpus, workers, "tesserocr")
@@ -739,7 +744,7 @@ def measure(args: argparse.Namespace, folder: Path) -> None:
     print_speed(runs, corpus, workers, args.rounds)
     print_rounds(walls)
     print()
-    print_born(born_command, born_app)
+    print_born(born_command, born_app, born_walls)
     print()
     print_lone(latency, ocr_time)
     print()
