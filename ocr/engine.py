@@ -17,13 +17,14 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
+from typing import TypeVar
 
 from PIL import Image
 
@@ -43,6 +44,8 @@ from recordroom.core.private import scratch_dir, sweep_work_dirs
 from recordroom.core.settings import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 def check_file(path: Path, settings: Settings) -> str:
@@ -133,17 +136,20 @@ class TesseractEngine:
             self._warming.start()
 
     def _start_workers(self, load_engine: bool) -> None:
-        executor = self._executor()
         # The pool starts a worker for each task waiting when no worker is idle.
         config = self._engine if load_engine else None
         try:
             for future in [
-                executor.submit(tesseract.prepare_worker, config)
+                self._submit(tesseract.prepare_worker, config)
                 for _ in range(self._settings.ocr_worker_count)
             ]:
                 future.result()
         except OcrEngineError as error:  # said again by each page that needs OCR
             log.error("%s", error)
+        except BrokenProcessPool:
+            log.error(
+                "an OCR worker process died while starting; they start again for the next file"
+            )
 
     def read_ahead(self, paths: Sequence[Path]) -> None:
         """Start reading ``paths`` (with their searchable PDF) in the background. From now on, an
@@ -297,7 +303,7 @@ class TesseractEngine:
         pages) is then read beside this process's own work, not within it."""
         if self._alone or not self._warm:
             return plan_pdf(path, path.name, self._settings.max_pages)
-        planned = self._executor().submit(plan_pdf, path, path.name, self._settings.max_pages)
+        planned = self._submit(plan_pdf, path, path.name, self._settings.max_pages)
         with self._worker_died(path.name):
             return planned.result()
 
@@ -308,10 +314,11 @@ class TesseractEngine:
 
     @contextmanager
     def _worker_died(self, name: str) -> Iterator[None]:
+        """A worker that died while reading the file fails the file (the next file's pages go to
+        workers started again: ``_submit``)."""
         try:
             yield
         except BrokenProcessPool as exc:
-            self._pool = None
             raise OcrFailedOnFileError(
                 f"an OCR worker process died while reading {name}; "
                 "check the machine's free memory and retry the file"
@@ -322,8 +329,7 @@ class TesseractEngine:
             return []
         if self._alone or (len(jobs) == 1 and not self._warm):
             return [ocr_page(job) for job in jobs]
-        executor = self._executor()
-        futures = [executor.submit(ocr_page, job) for job in jobs]
+        futures = [self._submit(ocr_page, job) for job in jobs]
         try:
             with self._worker_died(jobs[0].name):
                 return [future.result() for future in futures]
@@ -331,9 +337,19 @@ class TesseractEngine:
             for future in futures:  # one bad page decides the file: drop what is still queued
                 future.cancel()
 
-    def _executor(self) -> ProcessPoolExecutor:
+    def _submit(self, call: Callable[..., T], *args: object) -> Future[T]:
+        """``call(*args)`` in a worker. A pool broken while no file was in it (a worker killed
+        while it started or waited: the out-of-memory killer, an operator) is replaced first,
+        so that no file fails for it and no later file finds the pool unusable."""
         with self._pool_lock:
-            return self._start_pool()
+            pool = self._start_pool()
+            try:
+                return pool.submit(call, *args)
+            except BrokenProcessPool:
+                log.warning("an OCR worker process had died; starting the workers again")
+                pool.shutdown(wait=False)
+                self._pool = None
+                return self._start_pool().submit(call, *args)
 
     def _start_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pdfplumber
@@ -13,7 +16,13 @@ from PIL import Image
 
 from ocr import TesseractEngine, tesseract
 from ocr.quality import character_error_rate
-from recordroom.core import OcrEngine, OcrEngineError, OcrResult, QuarantineError
+from recordroom.core import (
+    OcrEngine,
+    OcrEngineError,
+    OcrFailedOnFileError,
+    OcrResult,
+    QuarantineError,
+)
 from recordroom.core.settings import Settings
 from synthetic.files import (
     SPANISH_LINES,
@@ -310,8 +319,8 @@ def tesseract_loaded_here() -> bool:
 
 
 def tesseract_loaded_in_workers(engine: TesseractEngine, workers: int) -> list[bool]:
-    executor = engine._executor()
-    return [f.result() for f in [executor.submit(tesseract_loaded_here) for _ in range(workers)]]
+    calls = [engine._submit(tesseract_loaded_here) for _ in range(workers)]
+    return [call.result() for call in calls]
 
 
 def test_workers_load_tesseract_at_start_or_at_their_first_page_that_needs_it(
@@ -333,6 +342,60 @@ def test_workers_load_tesseract_at_start_or_at_their_first_page_that_needs_it(
     with TesseractEngine(settings) as engine:
         engine.start()
         assert True in tesseract_loaded_in_workers(engine, settings.ocr_worker_count)
+
+
+def kill_workers(engine: TesseractEngine) -> None:
+    """SIGKILL the workers of the engine's pool as soon as it has any (as the out-of-memory killer
+    might), and wait until the pool knows it is broken."""
+    deadline = time.monotonic() + 60
+    while engine._pool is None or not engine._pool._processes:  # started in the background
+        assert time.monotonic() < deadline, "the pool started no worker"
+        time.sleep(0.01)
+    pool = engine._pool
+    for pid in list(pool._processes):
+        os.kill(pid, signal.SIGKILL)
+    while not pool._broken:
+        assert time.monotonic() < deadline, "the pool never saw its workers die"
+        time.sleep(0.01)
+
+
+def test_workers_killed_while_starting_or_waiting_cost_no_file(
+    settings: Settings,
+    sample_dir: Path,
+    page: Image.Image,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scan = write_png(sample_dir / "after-a-kill.png", page)
+    thread_errors: list[object] = []
+    monkeypatch.setattr(threading, "excepthook", thread_errors.append)
+    with TesseractEngine(settings) as engine:
+        engine.start()  # each worker loads tesseract at once
+        kill_workers(engine)  # while they start
+        assert engine._warming is not None
+        engine._warming.join()
+        assert_reads(engine.extract(scan), 1, EXPECTED)
+        kill_workers(engine)  # while they wait for the next file
+        assert_reads(engine.extract(scan), 1, EXPECTED)
+    assert thread_errors == []  # no traceback from the thread that started the workers
+    assert caplog.text.count("an OCR worker process had died; starting the workers again") == 2
+
+
+def test_a_worker_killed_while_reading_fails_that_file_and_the_next_is_read(
+    settings: Settings, sample_dir: Path, page: Image.Image
+) -> None:
+    scan = write_png(sample_dir / "killed-while-read.png", page)
+    with TesseractEngine(settings) as engine, ThreadPoolExecutor(1) as reading:
+        engine.start()
+        read = reading.submit(engine.extract, scan)
+        deadline = time.monotonic() + 60
+        while engine._pool is None or not engine._pool._pending_work_items:
+            assert time.monotonic() < deadline and not read.done(), "the page never went out"
+            time.sleep(0.001)
+        kill_workers(engine)
+        with pytest.raises(OcrFailedOnFileError, match="an OCR worker process died while reading"):
+            read.result()
+        assert_reads(engine.extract(scan), 1, EXPECTED)
 
 
 def test_language_packs_tesseract_cannot_load_are_reported_by_the_start_and_by_each_page(
