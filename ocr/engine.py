@@ -17,10 +17,9 @@ import os
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from types import TracebackType
@@ -74,6 +73,14 @@ def count_image_pages(path: Path, settings: Settings) -> int:
     return count
 
 
+def _result_unless_worker_died(future: Future[T]) -> T | None:
+    """The task's result, or None when a worker of the pool died before it was done."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return None
+
+
 def _text_page(number: int, text: str, seconds: float) -> Page:
     return Page(number=number, text=text, method="text_layer", seconds=round(seconds, 4))
 
@@ -94,6 +101,7 @@ class TesseractEngine:
         )
         self._pool: ProcessPoolExecutor | None = None
         self._pool_lock = threading.Lock()
+        self._isolation_lock = threading.Lock()
         self._warm = False
         self._warming: threading.Thread | None = None
         self._reading_ahead: ThreadPoolExecutor | None = None
@@ -303,26 +311,45 @@ class TesseractEngine:
         pages) is then read beside this process's own work, not within it."""
         if self._alone or not self._warm:
             return plan_pdf(path, path.name, self._settings.max_pages)
-        planned = self._submit(plan_pdf, path, path.name, self._settings.max_pages)
-        with self._worker_died(path.name):
-            return planned.result()
+        arguments = (path, path.name, self._settings.max_pages)
+        planned = _result_unless_worker_died(self._submit(plan_pdf, *arguments))
+        if planned is None:
+            return self._read_in_isolation(path.name, plan_pdf, [arguments])[0]
+        return planned
 
     @property
     def _alone(self) -> bool:
         # A daemon process (a multiprocessing worker of the caller's) may not start children.
         return self._settings.ocr_worker_count <= 1 or multiprocessing.current_process().daemon
 
-    @contextmanager
-    def _worker_died(self, name: str) -> Iterator[None]:
-        """A worker that died while reading the file fails the file (the next file's pages go to
-        workers started again: ``_submit``)."""
-        try:
-            yield
-        except BrokenProcessPool as exc:
-            raise OcrFailedOnFileError(
-                f"an OCR worker process died while reading {name}; "
-                "check the machine's free memory and retry the file"
-            ) from exc
+    def _read_in_isolation(
+        self, name: str, call: Callable[..., T], calls: Sequence[tuple[object, ...]]
+    ) -> list[T]:
+        """``call`` for each of ``calls`` in a worker of its own, one after the other, after a
+        worker died with them out. Pages of several files may have been out, and which one killed
+        it is unknown: read alone, only a file that kills a worker by itself fails (and counts
+        against the file), and the others are read. One file at a time is read so."""
+        if not calls:
+            return []
+        log.warning(
+            "an OCR worker process died; %d task(s) of one file are read again alone", len(calls)
+        )
+        with self._isolation_lock:
+            isolated = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("forkserver"),
+                initializer=workers.start_worker,
+                initargs=(os.getpid(),),
+            )
+            try:
+                return [isolated.submit(call, *arguments).result() for arguments in calls]
+            except BrokenProcessPool as exc:
+                raise OcrFailedOnFileError(
+                    f"an OCR worker process died while reading {name}; "
+                    "check the machine's free memory and retry the file"
+                ) from exc
+            finally:
+                isolated.shutdown(wait=True, cancel_futures=True)
 
     def _run(self, jobs: Sequence[PageJob]) -> list[PageOutcome]:
         if not jobs:
@@ -331,11 +358,13 @@ class TesseractEngine:
             return [ocr_page(job) for job in jobs]
         futures = [self._submit(ocr_page, job) for job in jobs]
         try:
-            with self._worker_died(jobs[0].name):
-                return [future.result() for future in futures]
+            read = [_result_unless_worker_died(future) for future in futures]
         finally:
             for future in futures:  # one bad page decides the file: drop what is still queued
                 future.cancel()
+        lost = [job for job, outcome in zip(jobs, read, strict=True) if outcome is None]
+        again = iter(self._read_in_isolation(jobs[0].name, ocr_page, [(job,) for job in lost]))
+        return [outcome if outcome is not None else next(again) for outcome in read]
 
     def _submit(self, call: Callable[..., T], *args: object) -> Future[T]:
         """``call(*args)`` in a worker. A pool broken while no file was in it (a worker killed

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pdfplumber
+import psutil
 import pytest
 from PIL import Image
 
@@ -381,20 +383,58 @@ def test_workers_killed_while_starting_or_waiting_cost_no_file(
     assert caplog.text.count("an OCR worker process had died; starting the workers again") == 2
 
 
-def test_a_worker_killed_while_reading_fails_that_file_and_the_next_is_read(
-    settings: Settings, sample_dir: Path, page: Image.Image
+def pages_out(engine: TesseractEngine, reading: Future[OcrResult], count: int = 1) -> None:
+    """Wait until ``count`` pages are in the engine's workers."""
+    deadline = time.monotonic() + 60
+    while engine._pool is None or len(engine._pool._pending_work_items) < count:
+        assert time.monotonic() < deadline and not reading.done(), "the pages never went out"
+        time.sleep(0.001)
+
+
+def test_pages_out_when_a_worker_dies_are_read_again_alone(
+    settings: Settings, sample_dir: Path, page: Image.Image, other_page: Image.Image
 ) -> None:
-    scan = write_png(sample_dir / "killed-while-read.png", page)
-    with TesseractEngine(settings) as engine, ThreadPoolExecutor(1) as reading:
+    # Two files in flight when a worker dies: which page killed it is unknown, so neither fails.
+    scan = write_png(sample_dir / "out-when-killed.png", page)
+    other = write_image_pdf(sample_dir / "also-out.pdf", [other_page, page])
+    with TesseractEngine(settings) as engine, ThreadPoolExecutor(2) as reading:
         engine.start()
         read = reading.submit(engine.extract, scan)
-        deadline = time.monotonic() + 60
-        while engine._pool is None or not engine._pool._pending_work_items:
-            assert time.monotonic() < deadline and not read.done(), "the page never went out"
-            time.sleep(0.001)
+        also = reading.submit(engine.extract, other)
+        pages_out(engine, read, count=3)  # the scan's page and the PDF's two
         kill_workers(engine)
-        with pytest.raises(OcrFailedOnFileError, match="an OCR worker process died while reading"):
-            read.result()
+        assert_reads(read.result(), 1, EXPECTED)
+        assert_reads(also.result(), 1, OTHER)
+        assert_reads(also.result(), 2, EXPECTED)
+        assert_reads(engine.extract(scan), 1, EXPECTED)  # the workers started again
+
+
+def kill_every_worker(until: threading.Event) -> None:
+    """SIGKILL every OCR worker this process has, as soon as it appears, until ``until``."""
+    me = psutil.Process()
+    while not until.is_set():
+        for forkserver in me.children():
+            for worker in forkserver.children():
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    worker.kill()
+        time.sleep(0.005)
+
+
+def test_a_file_whose_pages_kill_a_worker_even_alone_fails(
+    settings: Settings, sample_dir: Path, page: Image.Image
+) -> None:
+    scan = write_png(sample_dir / "kills-alone.png", page)
+    with TesseractEngine(settings) as engine, ThreadPoolExecutor(2) as background:
+        engine.start()
+        engine.extract(scan)  # the workers and their forkserver are up
+        stop = threading.Event()
+        killing = background.submit(kill_every_worker, stop)
+        try:
+            with pytest.raises(OcrFailedOnFileError, match="an OCR worker process died while"):
+                engine.extract(scan)
+        finally:
+            stop.set()
+            killing.result()
         assert_reads(engine.extract(scan), 1, EXPECTED)
 
 
