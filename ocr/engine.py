@@ -335,12 +335,7 @@ class TesseractEngine:
             "an OCR worker process died; %d task(s) of one file are read again alone", len(calls)
         )
         with self._isolation_lock:
-            isolated = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("forkserver"),
-                initializer=workers.start_worker,
-                initargs=(os.getpid(),),
-            )
+            isolated = self._new_pool(1)
             try:
                 return [isolated.submit(call, *arguments).result() for arguments in calls]
             except BrokenProcessPool as exc:
@@ -382,16 +377,19 @@ class TesseractEngine:
 
     def _start_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            # forkserver: workers do not inherit the caller's threads (watcher, database).
-            context = multiprocessing.get_context("forkserver")
-            preload = ["ocr.pages", "ocr.workers"]
-            preload += ["ocr.api"] if self.backend == "tesserocr" else []
-            context.set_forkserver_preload(preload)
-            # Each worker ends when this process does, however it ends (``ocr.workers``).
-            self._pool = ProcessPoolExecutor(
-                max_workers=self._settings.ocr_worker_count,
-                mp_context=context,
-                initializer=workers.start_worker,
-                initargs=(os.getpid(),),
-            )
+            self._pool = self._new_pool(self._settings.ocr_worker_count)
         return self._pool
+
+    def _new_pool(self, count: int) -> ProcessPoolExecutor:
+        # forkserver: workers do not inherit the caller's threads (watcher, database).
+        context = multiprocessing.get_context("forkserver")
+        preload = ["ocr.pages", "ocr.workers"]
+        preload += ["ocr.api"] if self.backend == "tesserocr" else []
+        context.set_forkserver_preload(preload)
+        # Each worker ends when this process does, however it ends (``ocr.workers``).
+        return ProcessPoolExecutor(
+            max_workers=count,
+            mp_context=context,
+            initializer=workers.start_worker,
+            initargs=(os.getpid(),),
+        )
