@@ -122,10 +122,11 @@ def stop_workers() -> None:
     _started.clear()
 
 
-def wait_until(condition: Callable[[], bool], seconds: float) -> bool:
+def wait_until(condition: Callable[[], bool], seconds: float, *, every: float = 0.2) -> bool:
+    """Whether ``condition`` came true within ``seconds``, looked at ``every`` seconds."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if condition():
             return True
-        time.sleep(0.2)
+        time.sleep(every)
     return condition()

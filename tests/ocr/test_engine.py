@@ -43,6 +43,7 @@ from synthetic.files import (
     write_text_pdf,
 )
 from tests.ocr.conftest import LINES, OTHER_LINES, text_of
+from tests.queue import wait_until
 
 EXPECTED = text_of(LINES)
 OTHER = text_of(OTHER_LINES)
@@ -349,16 +350,16 @@ def test_workers_load_tesseract_at_start_or_at_their_first_page_that_needs_it(
 def kill_workers(engine: TesseractEngine) -> None:
     """SIGKILL the workers of the engine's pool as soon as it has any (as the out-of-memory killer
     might), and wait until the pool knows it is broken."""
-    deadline = time.monotonic() + 60
-    while engine._pool is None or not engine._pool._processes:  # started in the background
-        assert time.monotonic() < deadline, "the pool started no worker"
-        time.sleep(0.01)
+    started = wait_until(
+        lambda: engine._pool is not None and bool(engine._pool._processes), 60, every=0.01
+    )
+    assert started and engine._pool is not None, "the pool started no worker"
     pool = engine._pool
     for pid in list(pool._processes):
         os.kill(pid, signal.SIGKILL)
-    while not pool._broken:
-        assert time.monotonic() < deadline, "the pool never saw its workers die"
-        time.sleep(0.01)
+    assert wait_until(lambda: bool(pool._broken), 60, every=0.01), (
+        "the pool never saw its workers die"
+    )
 
 
 def test_workers_killed_while_starting_or_waiting_cost_no_file(
@@ -385,10 +386,12 @@ def test_workers_killed_while_starting_or_waiting_cost_no_file(
 
 def pages_out(engine: TesseractEngine, reading: Future[OcrResult], count: int = 1) -> None:
     """Wait until ``count`` pages are in the engine's workers."""
-    deadline = time.monotonic() + 60
-    while engine._pool is None or len(engine._pool._pending_work_items) < count:
-        assert time.monotonic() < deadline and not reading.done(), "the pages never went out"
-        time.sleep(0.001)
+
+    def out() -> bool:
+        return engine._pool is not None and len(engine._pool._pending_work_items) >= count
+
+    assert wait_until(lambda: out() or reading.done(), 60, every=0.001), "no page went out"
+    assert not reading.done(), "the file was read before its pages were seen out"
 
 
 def test_pages_out_when_a_worker_dies_are_read_again_alone(
